@@ -1,1 +1,8 @@
-export {};
+/**
+ * The Zero Trust backend plugin: each catalog component's posture, with evidence, from live
+ * clusters.
+ *
+ * @packageDocumentation
+ */
+
+export { zeroTrustPlugin as default } from './plugin';

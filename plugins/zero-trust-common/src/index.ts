@@ -1,1 +1,10 @@
-export {};
+/**
+ * Isomorphic types, control ids and permissions of the Zero Trust plugin suite.
+ *
+ * @packageDocumentation
+ */
+
+export * from './controls';
+export * from './posture';
+export * from './permissions';
+export * from './score';

@@ -1,1 +1,10 @@
-export {};
+/**
+ * Node library of the Zero Trust plugin suite, shared by the backend plugin and the scaffolder
+ * module.
+ *
+ * @packageDocumentation
+ */
+
+export * from './labelSelector';
+export * from './entityWorkloads';
+export * from './servicePeer';

@@ -1,0 +1,56 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { zeroTrustPermissions } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { createRouter } from './service/router';
+import { ConfiguredClusters } from './service/ConfiguredClusters';
+import { PostureService } from './service/PostureService';
+
+/**
+ * The Zero Trust backend plugin: each catalog component's posture, with evidence.
+ *
+ * @public
+ */
+export const zeroTrustPlugin = createBackendPlugin({
+  pluginId: 'zero-trust',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
+        permissionsRegistry.addPermissions(zeroTrustPermissions);
+        const clusters = ConfiguredClusters.fromConfig(config);
+        logger.info(
+          `Zero Trust backend knows ${clusters.list().length} cluster(s)`,
+        );
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            posture: new PostureService(clusters),
+            clusters,
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

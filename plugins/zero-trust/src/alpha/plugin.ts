@@ -1,0 +1,14 @@
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { zeroTrustApi } from './api';
+import { zeroTrustEntityContent } from './entityContent';
+
+/**
+ * The Zero Trust frontend plugin for Backstage's new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'zero-trust',
+  info: { packageJson: () => import('../../package.json') },
+  extensions: [zeroTrustApi, zeroTrustEntityContent],
+});

@@ -1,0 +1,2 @@
+export * from './ZeroTrustApi';
+export * from './ZeroTrustClient';

@@ -1,0 +1,1 @@
+export { ControlStatusChip } from './ControlStatusChip';

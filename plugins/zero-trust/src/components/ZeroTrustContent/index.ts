@@ -1,0 +1,1 @@
+export { ZeroTrustContent } from './ZeroTrustContent';

@@ -1,0 +1,43 @@
+import {
+  createApiFactory,
+  createPlugin,
+  createRoutableExtension,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { ZeroTrustClient, zeroTrustApiRef } from './api';
+
+const rootRouteRef = createRouteRef({ id: 'zero-trust' });
+
+/**
+ * The Zero Trust plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const zeroTrustPlugin = createPlugin({
+  id: 'zero-trust',
+  apis: [
+    createApiFactory({
+      api: zeroTrustApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ZeroTrustClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/**
+ * The Zero Trust tab for `EntityLayout.Route` in legacy apps.
+ *
+ * @public
+ */
+export const EntityZeroTrustContent = zeroTrustPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityZeroTrustContent',
+    component: () =>
+      import('./components/ZeroTrustContent').then(m => m.ZeroTrustContent),
+    mountPoint: rootRouteRef,
+  }),
+);
