@@ -1,0 +1,11 @@
+import { Page, expect } from '@playwright/test';
+
+/** Signs in with the guest provider of the embedded defaults. */
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(page.getByRole('navigation', { name: 'sidebar nav' })).toBeVisible();
+}
+
+/** Where e2e screenshots go; the README links to this folder. */
+export const SCREENSHOT_DIR = 'docs/screenshots';
