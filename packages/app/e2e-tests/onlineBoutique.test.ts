@@ -25,18 +25,21 @@ test.beforeEach(async ({ page }) => {
 test('the catalog lists the 12 Online Boutique entities', async ({ page }) => {
   await page.goto('/?filters%5Bkind%5D=component&filters%5Buser%5D=all');
   for (const name of SERVICES) {
-    await expect(page.locator(entityLink('component', name)).first()).toBeVisible();
+    await expect(
+      page.locator(entityLink('component', name)).first(),
+    ).toBeVisible();
   }
   await page.goto('/?filters%5Bkind%5D=resource&filters%5Buser%5D=all');
-  await expect(page.locator(entityLink('resource', 'redis-cart')).first()).toBeVisible();
+  await expect(
+    page.locator(entityLink('resource', 'redis-cart')).first(),
+  ).toBeVisible();
 });
 
 test('the checkoutservice page shows its dependencies', async ({ page }) => {
   await page.goto('/catalog/default/component/checkoutservice');
-  const card = page
-    .locator('div')
-    .filter({ has: page.getByRole('heading', { name: 'Depends on components' }) })
-    .last();
+  const card = page.locator('article').filter({
+    has: page.getByRole('heading', { name: 'Depends on components' }),
+  });
   for (const dependency of [
     'productcatalogservice',
     'shippingservice',
@@ -45,16 +48,27 @@ test('the checkoutservice page shows its dependencies', async ({ page }) => {
     'currencyservice',
     'cartservice',
   ]) {
-    await expect(card.locator(entityLink('component', dependency)).first()).toBeVisible();
+    await expect(
+      card.locator(entityLink('component', dependency)).first(),
+    ).toBeVisible();
   }
-  await page.screenshot({ path: `${SCREENSHOT_DIR}/checkoutservice-overview.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/checkoutservice-overview.png`,
+    fullPage: true,
+  });
 });
 
 test('the Zero Trust tab opens on a component', async ({ page }) => {
   await page.goto('/catalog/default/component/checkoutservice');
-  await page.getByRole('tab', { name: 'Zero Trust' }).click();
+  await page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .getByRole('link', { name: 'Zero Trust' })
+    .click();
   await expect(page).toHaveURL(/\/zero-trust$/);
   await expect(page.getByText('Zero Trust posture')).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Mutual TLS' })).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOT_DIR}/zero-trust-tab.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/zero-trust-tab.png`,
+    fullPage: true,
+  });
 });

@@ -4,7 +4,9 @@ import { Page, expect } from '@playwright/test';
 export async function signInAsGuest(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByRole('navigation', { name: 'sidebar nav' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Zero Trust demo Catalog' }),
+  ).toBeVisible();
 }
 
 /** Where e2e screenshots go; the README links to this folder. */
