@@ -75,6 +75,7 @@ func (c *clients) installCRDs(ctx context.Context, dir string) error {
 		return err
 	}
 	var names []string
+	var resources []schema.GroupVersionResource
 	for _, obj := range objs {
 		if obj.GetKind() != "CustomResourceDefinition" {
 			continue
@@ -83,6 +84,7 @@ func (c *clients) installCRDs(ctx context.Context, dir string) error {
 			return fmt.Errorf("%s: %w", obj.GetName(), err)
 		}
 		names = append(names, obj.GetName())
+		resources = append(resources, servedResource(obj))
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("no CustomResourceDefinition in %s", dir)
@@ -96,8 +98,36 @@ func (c *clients) installCRDs(ctx context.Context, dir string) error {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
+	// Established is not yet listable: the watch cache answers 429 until it has initialized.
+	for _, gvr := range resources {
+		for {
+			_, err := c.dynamic.Resource(gvr).List(ctx, metav1.ListOptions{Limit: 1})
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s not listable after a minute: %w", gvr, err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 	c.mapper.Reset()
 	return nil
+}
+
+// servedResource is the storage version's resource of a CRD.
+func servedResource(crd *unstructured.Unstructured) schema.GroupVersionResource {
+	group, _, _ := unstructured.NestedString(crd.Object, "spec", "group")
+	plural, _, _ := unstructured.NestedString(crd.Object, "spec", "names", "plural")
+	versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
+	version := ""
+	for _, v := range versions {
+		m, _ := v.(map[string]any)
+		if m["storage"] == true {
+			version, _ = m["name"].(string)
+		}
+	}
+	return schema.GroupVersionResource{Group: group, Version: version, Resource: plural}
 }
 
 func (c *clients) established(ctx context.Context, name string) bool {

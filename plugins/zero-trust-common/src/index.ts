@@ -8,3 +8,4 @@ export * from './controls';
 export * from './posture';
 export * from './permissions';
 export * from './score';
+export * from './kinds';

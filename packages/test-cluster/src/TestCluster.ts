@@ -1,0 +1,201 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+
+// This private package only runs from source inside the repository, next to the Go harness.
+// eslint-disable-next-line no-restricted-syntax
+const PACKAGE_DIR = path.resolve(__dirname, '..');
+const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
+
+/** @public */
+export interface StartTestClusterOptions {
+  /** Install the pinned upstream CRDs (default true). */
+  crds?: boolean;
+  /** Apply the Online Boutique cluster state and the backend's RBAC (examples/). */
+  onlineBoutique?: boolean;
+  /** More folders of manifests to server-side apply. */
+  apply?: string[];
+  /** Keeps etcd data, keys and ports; a new temporary folder when absent. */
+  dataDir?: string;
+}
+
+interface Ready {
+  kubeconfig: string;
+  server: string;
+}
+
+/**
+ * A running kube-apiserver (with etcd embedded) on 127.0.0.1, authorizing with RBAC.
+ *
+ * @public
+ */
+export class TestCluster {
+  private constructor(
+    private readonly args: string[],
+    readonly dataDir: string,
+    private process: ChildProcess,
+    readonly kubeconfigPath: string,
+    readonly server: string,
+  ) {}
+
+  static async start(
+    options: StartTestClusterOptions = {},
+  ): Promise<TestCluster> {
+    const dataDir =
+      options.dataDir ??
+      fs.mkdtempSync(path.join(os.tmpdir(), 'zt-test-cluster-'));
+    const args = ['--data-dir', dataDir];
+    if (options.crds ?? true) {
+      args.push('--crds', fetchCrds());
+    }
+    const applyDirs = [...(options.apply ?? [])];
+    if (options.onlineBoutique) {
+      applyDirs.push(
+        path.join(REPO_ROOT, 'examples/rbac'),
+        path.join(REPO_ROOT, 'examples/online-boutique/cluster'),
+      );
+    }
+    for (const dir of applyDirs) {
+      if (!fs.existsSync(dir)) {
+        throw new Error(`test-cluster: no manifests at ${dir}`);
+      }
+      args.push('--apply', dir);
+    }
+    const { child, ready } = await launch(args, dataDir);
+    return new TestCluster(
+      args,
+      dataDir,
+      child,
+      ready.kubeconfig,
+      ready.server,
+    );
+  }
+
+  /** A client configuration with cluster-admin rights. */
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromFile(this.kubeconfigPath);
+    return kc;
+  }
+
+  /** A short-lived token of a ServiceAccount, from the TokenRequest API (no controller runs). */
+  async tokenFor(namespace: string, serviceAccount: string): Promise<string> {
+    const core = this.kubeConfig().makeApiClient(CoreV1Api);
+    const response = await core.createNamespacedServiceAccountToken({
+      name: serviceAccount,
+      namespace,
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
+    return response.status!.token;
+  }
+
+  /** A client configuration that authenticates as a ServiceAccount. */
+  async kubeConfigFor(
+    namespace: string,
+    serviceAccount: string,
+  ): Promise<KubeConfig> {
+    const admin = this.kubeConfig();
+    const token = await this.tokenFor(namespace, serviceAccount);
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [admin.getCurrentCluster()!],
+      users: [{ name: serviceAccount, token }],
+      contexts: [
+        {
+          name: 'sa',
+          cluster: admin.getCurrentCluster()!.name,
+          user: serviceAccount,
+        },
+      ],
+      currentContext: 'sa',
+    });
+    return kc;
+  }
+
+  /** Stops the server; the data folder stays for restart(). */
+  async stop(): Promise<void> {
+    await terminate(this.process);
+  }
+
+  /** Stops and starts again on the same port with the same data, like an apiserver restart. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.process = (await launch(this.args, this.dataDir)).child;
+  }
+}
+
+/** The path of the harness binary, built (or taken from the cache) by scripts/build.sh. */
+export function harnessBinary(): string {
+  return runScript('build.sh');
+}
+
+function fetchCrds(): string {
+  return runScript('fetch-crds.sh');
+}
+
+function runScript(name: string): string {
+  try {
+    return execFileSync(path.join(PACKAGE_DIR, 'scripts', name), {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+  } catch (e) {
+    throw new Error(
+      `test-cluster: scripts/${name} failed (${
+        (e as Error).message
+      }); the real API server tests need Go 1.26+ and the Go module proxy`,
+    );
+  }
+}
+
+async function launch(
+  args: string[],
+  dataDir: string,
+): Promise<{ child: ChildProcess; ready: Ready }> {
+  const logFile = path.join(dataDir, 'test-cluster.log');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(harnessBinary(), args, {
+    stdio: ['ignore', 'pipe', log],
+  });
+  fs.closeSync(log);
+  const tail = () =>
+    fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`test-cluster: not ready after 3 minutes\n${tail()}`));
+    }, 180_000);
+    child.once('exit', code => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `test-cluster: exited with ${code} before it was ready\n${tail()}`,
+        ),
+      );
+    });
+    readline.createInterface({ input: child.stdout! }).once('line', line => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line));
+    });
+  });
+  child.removeAllListeners('exit');
+  return { child, ready };
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  await new Promise<void>(resolve => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
