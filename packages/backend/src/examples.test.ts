@@ -87,9 +87,14 @@ describe('examples/online-boutique catalog', () => {
     expect(redis?.metadata.name).toBe('redis-cart');
     for (const entity of [...components, redis!]) {
       expect(entity.spec?.system).toBe('online-boutique');
+      // The load generator runs in its own sidecar-injected namespace (see the example README).
       expect(
         entity.metadata.annotations?.['backstage.io/kubernetes-namespace'],
-      ).toBe('online-boutique');
+      ).toBe(
+        entity.metadata.name === 'loadgenerator'
+          ? 'loadgenerator'
+          : 'online-boutique',
+      );
       expect(entity.metadata.annotations?.['backstage.io/kubernetes-id']).toBe(
         entity.metadata.name,
       );
