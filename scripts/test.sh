@@ -34,9 +34,8 @@ yarn_run() { zt_yarn "$@"; }
 # Setup has to succeed for anything else to mean something.
 "$ZT_ROOT/scripts/setup.sh" --browser || { zt_log "setup failed"; exit 1; }
 
-if [ -x packages/test-cluster/scripts/build.sh ]; then
-  step "build kube-apiserver harness" packages/test-cluster/scripts/build.sh
-fi
+step "build kube-apiserver harness" packages/test-cluster/scripts/build.sh
+step "fetch upstream CRDs" packages/test-cluster/scripts/fetch-crds.sh
 if [ -x scripts/go-tools.sh ]; then
   step "build Go tools" scripts/go-tools.sh
 fi
