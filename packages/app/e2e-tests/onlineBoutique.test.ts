@@ -72,3 +72,18 @@ test('the Zero Trust tab opens on a component', async ({ page }) => {
     fullPage: true,
   });
 });
+
+test('the adservice tab shows its failing require-ro-rootfs check from the demo snapshot', async ({
+  page,
+}) => {
+  await page.goto('/catalog/default/component/adservice/zero-trust');
+  const admission = page
+    .getByRole('row')
+    .filter({ hasText: 'Admission policy' });
+  await expect(admission.getByLabel('status: Fail')).toBeVisible();
+  await expect(admission).toContainText('require-ro-rootfs');
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/adservice-zero-trust.png`,
+    fullPage: true,
+  });
+});

@@ -7,6 +7,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ZERO_TRUST_CONTROLS } from '@zero-trust-k8s/plugin-zero-trust-common';
 import request from 'supertest';
+import path from 'node:path';
+
+// eslint-disable-next-line no-restricted-syntax
+const DEMO_SNAPSHOT = path.resolve(
+  __dirname,
+  '../../../examples/online-boutique/cluster',
+);
 import { zeroTrustPlugin } from './plugin';
 
 const cartservice = {
@@ -24,18 +31,40 @@ const cartservice = {
   },
 };
 
+const adservice = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'adservice',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/kubernetes-id': 'adservice',
+      'backstage.io/kubernetes-namespace': 'online-boutique',
+    },
+  },
+  spec: {
+    type: 'service',
+    owner: 'group:boutique-team',
+    lifecycle: 'production',
+  },
+};
+
 async function startBackend(
-  options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+  options: {
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    zeroTrust?: object;
+  } = {},
 ) {
   const { server } = await startTestBackend({
     features: [
       zeroTrustPlugin,
-      catalogServiceMock.factory({ entities: [cartservice] }),
+      catalogServiceMock.factory({ entities: [cartservice, adservice] }),
       mockServices.permissions.factory({
         result: options.permission ?? AuthorizeResult.ALLOW,
       }),
       mockServices.rootConfig.factory({
         data: {
+          zeroTrust: options.zeroTrust,
           kubernetes: {
             clusterLocatorMethods: [
               {
@@ -63,12 +92,12 @@ describe('zero-trust backend plugin', () => {
 
   it('rejects unauthenticated requests to protected routes with 401', async () => {
     const server = await startBackend();
-    for (const path of [
+    for (const route of [
       '/api/zero-trust/v1/clusters',
       '/api/zero-trust/v1/entities/component/default/cartservice/posture',
     ]) {
       const res = await request(server)
-        .get(path)
+        .get(route)
         .set('Authorization', mockCredentials.none.header());
       expect(res.status).toBe(401);
     }
@@ -126,5 +155,41 @@ describe('zero-trust backend plugin', () => {
     expect(res.body.items.map((c: { name: string }) => c.name)).toEqual([
       'prod',
     ]);
+  });
+
+  it('evaluates admission from a snapshot cluster: adservice fails require-ro-rootfs', async () => {
+    const server = await startBackend({
+      zeroTrust: {
+        snapshots: [
+          {
+            name: 'demo',
+            path: DEMO_SNAPSHOT,
+          },
+        ],
+      },
+    });
+    const res = await request(server)
+      .get('/api/zero-trust/v1/entities/component/default/adservice/posture')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    const admission = res.body.controls.find(
+      (c: { control: string }) => c.control === 'admission',
+    );
+    expect(admission.status).toBe('fail');
+    expect(admission.summary).toContain('require-ro-rootfs');
+    expect(admission.evidence[0]).toMatchObject({
+      cluster: 'demo',
+      kind: 'PolicyReport',
+    });
+    expect(res.body.score).toBe(0);
+    expect(res.body.clusters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'demo',
+          source: 'snapshot',
+          healthy: true,
+        }),
+      ]),
+    );
   });
 });

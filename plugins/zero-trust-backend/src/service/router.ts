@@ -77,7 +77,7 @@ export async function createRouter(
           `Not allowed to read the posture of ${entityRef}`,
         );
       }
-      res.json(await posture.postureOf(entityRef));
+      res.json(await posture.postureOf(entity));
     },
   );
 

@@ -37,7 +37,9 @@ describe('ZeroTrustContent', () => {
     });
     await renderWith({ getPosture });
     expect(
-      await screen.findByText(/Preview: no cluster evidence/),
+      await screen.findByText(
+        /Preview: 11 of 11 controls have no evidence yet/,
+      ),
     ).toBeInTheDocument();
     expect(screen.getByText('Score: not available')).toBeInTheDocument();
     expect(screen.getByText('Mutual TLS')).toBeInTheDocument();

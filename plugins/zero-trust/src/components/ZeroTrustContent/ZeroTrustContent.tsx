@@ -40,14 +40,14 @@ export function ZeroTrustContent() {
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
-  const evaluated = value!.controls.some(c => c.status !== 'unknown');
+  const unknown = value!.controls.filter(c => c.status === 'unknown').length;
   return (
     <Grid container spacing={3}>
-      {!evaluated && (
+      {unknown > 0 && (
         <Grid item xs={12}>
           <Alert severity="info" role="status">
-            Preview: no cluster evidence has been evaluated for this entity yet,
-            so every control reads "Unknown". Nothing below claims a result
+            Preview: {unknown} of {value!.controls.length} controls have no
+            evidence yet and read "Unknown". Nothing below claims a result
             without evidence.
           </Alert>
         </Grid>
