@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,8 @@ export interface StartTestClusterOptions {
   apply?: string[];
   /** Keeps etcd data, keys and ports; a new temporary folder when absent. */
   dataDir?: string;
+  /** The API server's port on 127.0.0.1 (default: a free port, kept in the data folder). */
+  port?: number;
 }
 
 interface Ready {
@@ -36,6 +38,7 @@ export class TestCluster {
   private constructor(
     private readonly args: string[],
     readonly dataDir: string,
+    private readonly ownsDataDir: boolean,
     private process: ChildProcess,
     readonly kubeconfigPath: string,
     readonly server: string,
@@ -48,8 +51,11 @@ export class TestCluster {
       options.dataDir ??
       fs.mkdtempSync(path.join(os.tmpdir(), 'zt-test-cluster-'));
     const args = ['--data-dir', dataDir];
+    if (options.port) {
+      args.push('--port', String(options.port));
+    }
     if (options.crds ?? true) {
-      args.push('--crds', fetchCrds());
+      args.push('--crds', await fetchCrds());
     }
     const applyDirs = [...(options.apply ?? [])];
     if (options.onlineBoutique) {
@@ -68,6 +74,7 @@ export class TestCluster {
     return new TestCluster(
       args,
       dataDir,
+      options.dataDir === undefined,
       child,
       ready.kubeconfig,
       ready.server,
@@ -115,9 +122,22 @@ export class TestCluster {
     return kc;
   }
 
+  /** The exit code of the last stopped server process (0 after a clean SIGTERM shutdown). */
+  get exitCode(): number | null {
+    return this.process.exitCode;
+  }
+
   /** Stops the server; the data folder stays for restart(). */
   async stop(): Promise<void> {
     await terminate(this.process);
+  }
+
+  /** Stops the server and deletes the data folder if start() made it (a temporary one). */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.ownsDataDir) {
+      fs.rmSync(this.dataDir, { recursive: true, force: true });
+    }
   }
 
   /** Stops and starts again on the same port with the same data, like an apiserver restart. */
@@ -127,28 +147,42 @@ export class TestCluster {
   }
 }
 
-/** The path of the harness binary, built (or taken from the cache) by scripts/build.sh. */
-export function harnessBinary(): string {
+/**
+ * The path of the harness binary, built by scripts/build.sh on first use (15-20 minutes cold)
+ * and cached outside the clone.
+ *
+ * @public
+ */
+export function harnessBinary(): Promise<string> {
   return runScript('build.sh');
 }
 
-function fetchCrds(): string {
+/** The folder of upstream CRDs, copied from their Go modules by scripts/fetch-crds.sh. */
+export function fetchCrds(): Promise<string> {
   return runScript('fetch-crds.sh');
 }
 
-function runScript(name: string): string {
-  try {
-    return execFileSync(path.join(PACKAGE_DIR, 'scripts', name), {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
-  } catch (e) {
-    throw new Error(
-      `test-cluster: scripts/${name} failed (${
-        (e as Error).message
-      }); the real API server tests need Go 1.26+ and the Go module proxy`,
+function runScript(name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      path.join(PACKAGE_DIR, 'scripts', name),
+      // Jest gives tests their own process.env: hand it over explicitly.
+      { encoding: 'utf8', maxBuffer: 1 << 20, env: process.env },
+      (error, stdout) => {
+        if (error) {
+          reject(
+            new Error(
+              `test-cluster: scripts/${name} failed (${error.message.trim()}); the real API server tests need Go 1.26+ ('go' on PATH or in /usr/local/go/bin) and the Go module proxy`,
+            ),
+          );
+        } else {
+          resolve(stdout.trim());
+        }
+      },
     );
-  }
+    // Progress and errors of the scripts (a cold build takes minutes) go to our stderr.
+    child.stderr?.pipe(process.stderr);
+  });
 }
 
 async function launch(
@@ -158,7 +192,8 @@ async function launch(
   const logFile = path.join(dataDir, 'test-cluster.log');
   fs.mkdirSync(dataDir, { recursive: true });
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(harnessBinary(), args, {
+  const child = spawn(await harnessBinary(), args, {
+    env: process.env,
     stdio: ['ignore', 'pipe', log],
   });
   fs.closeSync(log);
@@ -177,9 +212,19 @@ async function launch(
         ),
       );
     });
-    readline.createInterface({ input: child.stdout! }).once('line', line => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line));
+    // The harness announces readiness with one JSON line on stdout.
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', line => {
+      try {
+        const parsed = JSON.parse(line) as Ready;
+        if (parsed.kubeconfig && parsed.server) {
+          clearTimeout(timer);
+          lines.removeAllListeners('line');
+          resolve(parsed);
+        }
+      } catch {
+        // not the ready line
+      }
     });
   });
   child.removeAllListeners('exit');

@@ -6,9 +6,19 @@
 
 import { StartTestClusterOptions, TestCluster } from './TestCluster';
 
-export { TestCluster, harnessBinary } from './TestCluster';
+export { TestCluster, fetchCrds, harnessBinary } from './TestCluster';
 export type { StartTestClusterOptions } from './TestCluster';
-export { useTestCluster } from './jest';
+export {
+  useTestCluster,
+  createGlobalSetup,
+  globalSetup,
+  globalTeardown,
+  testKubeconfigPath,
+  TEST_KUBECONFIG_ENV,
+} from './jest';
+export { expectReadOnlyAccess } from './expectReadOnlyAccess';
+export type { AccessKind, ReadOnlyAccessOptions } from './expectReadOnlyAccess';
+export { kubeRequest } from './kubeRequest';
 
 /**
  * Starts a test cluster; see {@link StartTestClusterOptions}.
@@ -20,4 +30,3 @@ export function startTestCluster(
 ): Promise<TestCluster> {
   return TestCluster.start(options);
 }
-export { kubeRequest } from './kubeRequest';

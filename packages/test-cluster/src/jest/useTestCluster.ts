@@ -1,4 +1,4 @@
-import { StartTestClusterOptions, TestCluster } from './TestCluster';
+import { StartTestClusterOptions, TestCluster } from '../TestCluster';
 
 /**
  * Starts one test cluster for a Jest test file and stops it afterwards. Returns a getter, as the
@@ -12,9 +12,9 @@ export function useTestCluster(
   let cluster: TestCluster | undefined;
   beforeAll(async () => {
     cluster = await TestCluster.start(options);
-  }, 600_000);
+  }, 40 * 60_000); // the first run on a machine builds the harness: 15-20 minutes
   afterAll(async () => {
-    await cluster?.stop();
+    await cluster?.dispose();
   });
   return () => {
     if (!cluster) {

@@ -1,0 +1,3 @@
+import { globalTeardown } from './globalSetup';
+
+export default globalTeardown;
