@@ -5,7 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { zeroTrustPermissions } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { createRouter } from './service/router';
-import { ConfiguredClusters } from './service/ConfiguredClusters';
+import { ClusterRegistry } from './service/ClusterRegistry';
 import { PostureService } from './service/PostureService';
 
 /**
@@ -24,6 +24,7 @@ export const zeroTrustPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init({
@@ -33,13 +34,17 @@ export const zeroTrustPlugin = createBackendPlugin({
         httpAuth,
         permissions,
         permissionsRegistry,
+        lifecycle,
         catalog,
       }) {
         permissionsRegistry.addPermissions(zeroTrustPermissions);
-        const clusters = ConfiguredClusters.fromConfig(config);
+        const clusters = ClusterRegistry.fromConfig(config, logger);
         logger.info(
-          `Zero Trust backend knows ${clusters.list().length} cluster(s)`,
+          `Zero Trust backend reads ${clusters.sources().length} cluster(s)`,
         );
+        // Informers run for the backend's lifetime; page views only read their caches.
+        lifecycle.addStartupHook(() => clusters.start());
+        lifecycle.addShutdownHook(() => clusters.stop());
         httpRouter.use(
           await createRouter({
             httpAuth,

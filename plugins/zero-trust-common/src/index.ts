@@ -6,6 +6,8 @@
 
 export * from './controls';
 export * from './posture';
+export * from './details';
+export * from './api';
 export * from './permissions';
 export * from './score';
 export * from './kinds';

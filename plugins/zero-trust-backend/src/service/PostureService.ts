@@ -6,13 +6,20 @@ import {
   scoreControls,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { workloadQueryForEntity } from '@zero-trust-k8s/plugin-zero-trust-node';
-import { ConfiguredClusters } from './ConfiguredClusters';
+import { runCollectors } from '../collectors';
+import {
+  CollectorSettings,
+  DEFAULT_COLLECTOR_SETTINGS,
+} from '../collectors/types';
+import { ClusterRegistry } from './ClusterRegistry';
 import { resolveWorkloads } from './resolveWorkloads';
-import { collectAdmission } from '../collectors/admission';
 
-/** Computes an entity's posture from the cluster evidence the backend holds. */
+/** Computes an entity's posture from the cluster evidence the backend holds in memory. */
 export class PostureService {
-  constructor(private readonly clusters: ConfiguredClusters) {}
+  constructor(
+    private readonly clusters: ClusterRegistry,
+    private readonly settings: CollectorSettings = DEFAULT_COLLECTOR_SETTINGS,
+  ) {}
 
   async postureOf(entity: Entity): Promise<EntityPosture> {
     const generatedAt = new Date().toISOString();
@@ -20,7 +27,7 @@ export class PostureService {
     const workloads = query
       ? resolveWorkloads(this.clusters.sources(), query)
       : [];
-    const unknown = (summary: string) =>
+    const unknown = (summary: string): ControlResult[] =>
       ZERO_TRUST_CONTROLS.map(c => ({
         control: c.id,
         status: 'unknown' as const,
@@ -38,12 +45,11 @@ export class PostureService {
         'Not evaluated: no workload of this entity in the clusters the backend reads.',
       );
     } else {
-      const evaluated = new Map([
-        ['admission', collectAdmission(workloads, generatedAt)],
-      ]);
-      controls = unknown(
-        'Not evaluated: this control has no collector in this version yet.',
-      ).map(c => evaluated.get(c.control) ?? c);
+      controls = runCollectors({
+        workloads,
+        settings: this.settings,
+        now: generatedAt,
+      });
     }
     return {
       entityRef: stringifyEntityRef(entity),
@@ -51,6 +57,14 @@ export class PostureService {
       controls,
       clusters: this.clusters.list(),
       generatedAt,
+      workloads: workloads.flatMap(w =>
+        [...w.controllers, ...w.services].map(o => ({
+          cluster: w.cluster.name,
+          namespace: o.metadata.namespace,
+          kind: o.kind,
+          name: o.metadata.name,
+        })),
+      ),
     };
   }
 }

@@ -11,7 +11,7 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { zeroTrustPostureReadPermission } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { PostureService } from './PostureService';
-import { ConfiguredClusters } from './ConfiguredClusters';
+import { ClusterRegistry } from './ClusterRegistry';
 
 const entityParams = z.object({
   kind: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
@@ -24,7 +24,7 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   posture: PostureService;
-  clusters: ConfiguredClusters;
+  clusters: ClusterRegistry;
 }
 
 export async function createRouter(

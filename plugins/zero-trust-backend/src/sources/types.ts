@@ -1,4 +1,17 @@
-import { ClusterHealth } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  ClusterHealth,
+  KindSyncState,
+  WatchedKind,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+
+/** An owner reference; `uid` is absent in hand-written snapshots. */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid?: string;
+  controller?: boolean;
+}
 
 /** The fields of a Kubernetes object every collector relies on. */
 export interface KubeObject {
@@ -11,31 +24,45 @@ export interface KubeObject {
     resourceVersion?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
-    ownerReferences?: {
-      apiVersion: string;
-      kind: string;
-      name: string;
-      uid?: string;
-    }[];
+    ownerReferences?: OwnerReference[];
   };
   [field: string]: unknown;
 }
 
-/**
- * Where a kind stands in one cluster: `not-installed` (no CRD) and `forbidden` (our RBAC lacks a
- * rule) are answers, not errors; the UI explains them.
- */
-export type KindState = 'synced' | 'not-installed' | 'forbidden' | 'error';
-
-/** The objects of one cluster, as the backend holds them in memory. */
-export interface ClusterSource {
-  readonly name: string;
-  /** Objects of a kind, by apiVersion group (`''` for core) and kind name. */
-  objects(group: string, kind: string): KubeObject[];
-  state(group: string, kind: string): KindState;
-  health(): ClusterHealth;
+/** Where one kind stands in one cluster, as the collectors see it. */
+export interface KindStatus {
+  state: KindSyncState;
+  lastSyncAt?: string;
+  error?: string;
 }
 
+/**
+ * The objects of one cluster, held in memory. Reads never reach the API server: a live source
+ * serves its watch caches, a snapshot its files.
+ */
+export interface ClusterSource {
+  readonly name: string;
+  readonly type: 'live' | 'snapshot';
+  /** Objects of a kind, by API group (`''` for core) and kind name, optionally in one namespace. */
+  objects(group: string, kind: string, namespace?: string): KubeObject[];
+  kindStatus(group: string, kind: string): KindStatus;
+  health(): ClusterHealth;
+  /** Starts reading (a live source lists and watches); resolves once started, not once synced. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The API group of an `apiVersion` (`apps/v1` → `apps`, `v1` → `''`). */
 export function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+/** `group/Kind`, the key a source indexes kinds by. */
+export function kindKey(group: string, kind: string): string {
+  return `${group}/${kind}`;
+}
+
+/** The key of a {@link WatchedKind}. */
+export function watchedKindKey(kind: WatchedKind): string {
+  return kindKey(kind.group, kind.kind);
 }
