@@ -8,3 +8,5 @@
 export * from './labelSelector';
 export * from './entityWorkloads';
 export * from './servicePeer';
+export * from './manifests';
+export * from './policy';

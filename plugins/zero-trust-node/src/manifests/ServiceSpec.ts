@@ -1,0 +1,682 @@
+import { z } from 'zod';
+import {
+  AWS_ROLE_ARN,
+  CPU_QUANTITY,
+  DNS_LABEL,
+  DURATION,
+  EGRESS_FQDN,
+  ENTITY_REF,
+  GCP_SERVICE_ACCOUNT,
+  GIT_REPO_URL,
+  GIT_REVISION,
+  GRPC_PATH,
+  HTTP_METHODS,
+  HTTP_PATH,
+  IMAGE_DIGEST,
+  IMAGE_REPOSITORY,
+  IMAGE_TAG,
+  MEMORY_QUANTITY,
+  PORT_NAME,
+  PROBE_PATH,
+  REMOTE_KEY,
+  REPO_PATH,
+  SECRET_PROPERTY,
+  SERVICE_URL,
+  hasDotSegment,
+  hasTraversalSegment,
+  urlHasDotSegment,
+} from './patterns';
+
+const dnsLabel = (description: string, max = 63) =>
+  z
+    .string({ description })
+    .max(max, `must be at most ${max} characters`)
+    .regex(
+      DNS_LABEL,
+      "is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit",
+    );
+
+const matching = (pattern: RegExp, description: string, expected: string) =>
+  z.string({ description }).regex(pattern, `is not ${expected}`);
+
+/** A URL: its pattern, and no `.`/`..` path segments a server would normalise away. */
+const url = (pattern: RegExp, description: string, expected: string) =>
+  matching(pattern, description, expected).refine(
+    u => !urlHasDotSegment(u),
+    'must not contain . or .. path segments',
+  );
+
+const portNumber = z
+  .number({ description: 'TCP port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const protocolError = (allowed: readonly string[]) => ({
+  errorMap: () => ({
+    message: `is not a known protocol: expected ${allowed
+      .map(p => `"${p}"`)
+      .join(' or ')}`,
+  }),
+});
+
+/** Protocols a generated service can serve. @public */
+export const SERVICE_PROTOCOLS = ['grpc', 'http'] as const;
+
+const servicePortSchema = z
+  .object({
+    name: z
+      .string({
+        description:
+          'Port name (IANA service name, at most 15 characters); defaults to the protocol',
+      })
+      .regex(
+        PORT_NAME,
+        "is not a valid port name: at most 15 lower-case letters, digits and '-', with at least one letter",
+      )
+      .optional(),
+    port: portNumber.describe(
+      'Port the container listens on and the Service exposes',
+    ),
+    protocol: z
+      .enum(SERVICE_PROTOCOLS, protocolError(SERVICE_PROTOCOLS))
+      .describe('Application protocol; decides probe type and Istio rules'),
+  })
+  .strict();
+
+const peerPortSchema = z
+  .object({
+    port: portNumber,
+    protocol: z
+      .enum(['grpc', 'http', 'tcp'], protocolError(['grpc', 'http', 'tcp']))
+      .describe('Protocol of the peer port'),
+  })
+  .strict();
+
+const httpPath = z
+  .string({ description: 'HTTP path, a trailing * matches a prefix' })
+  .regex(HTTP_PATH, 'is not an HTTP path such as /api/cart or /static/*')
+  .refine(p => !hasTraversalSegment(p), 'must not contain . or .. segments');
+
+const peerSchema = z
+  .object({
+    entityRef: matching(
+      ENTITY_REF,
+      'Catalog entity of the peer',
+      'an entity ref',
+    ).optional(),
+    name: dnsLabel('Workload name of the peer (its `app` label)'),
+    namespace: dnsLabel('Namespace of the peer'),
+    serviceAccount: dnsLabel(
+      'ServiceAccount of the peer, its mesh identity; defaults to the name',
+    ).optional(),
+    ports: z
+      .array(peerPortSchema, { description: "The peer's own service ports" })
+      .max(32)
+      .default([]),
+    grpcPaths: z
+      .array(
+        matching(
+          GRPC_PATH,
+          'Allowed gRPC method',
+          'a gRPC path such as /hipstershop.CartService/AddItem',
+        ),
+        {
+          description:
+            'For a caller: the gRPC methods of this service it may call, as /<package>.<Service>/<Method>',
+        },
+      )
+      .max(256)
+      .default([]),
+    httpMethods: z
+      .array(
+        z.enum(HTTP_METHODS, {
+          errorMap: () => ({
+            message: `is not an HTTP method: expected one of ${HTTP_METHODS.join(
+              ', ',
+            )}`,
+          }),
+        }),
+        {
+          description:
+            'For a caller: the HTTP methods it may use on this service',
+        },
+      )
+      .max(HTTP_METHODS.length)
+      .default([]),
+    httpPaths: z
+      .array(httpPath, {
+        description:
+          'For a caller: the HTTP paths it may request on this service',
+      })
+      .max(256)
+      .default([]),
+  })
+  .strict();
+
+const resourceListSchema = z
+  .object({
+    cpu: matching(
+      CPU_QUANTITY,
+      'CPU quantity, e.g. 100m',
+      'a CPU quantity such as 100m or 0.5',
+    ),
+    memory: matching(
+      MEMORY_QUANTITY,
+      'Memory quantity, e.g. 128Mi',
+      'a memory quantity such as 128Mi',
+    ),
+  })
+  .strict();
+
+const imageTag = z
+  .string({ description: 'Image tag (never `latest`)' })
+  .regex(IMAGE_TAG, 'is not a valid image tag')
+  .refine(
+    t => t.toLowerCase() !== 'latest',
+    'must not be `latest`: the tag is mutable, pin a version or a digest',
+  );
+
+const environmentSchema = (replicas: number) =>
+  z
+    .object({
+      replicas: z
+        .number({ description: 'Replicas in this environment' })
+        .int('must be a whole number')
+        .min(0)
+        .max(100)
+        .default(replicas),
+      resources: z
+        .object({ requests: resourceListSchema, limits: resourceListSchema })
+        .strict()
+        .default({
+          requests: { cpu: '100m', memory: '128Mi' },
+          limits: { cpu: '500m', memory: '256Mi' },
+        })
+        .describe('Container requests and limits'),
+      image: z
+        .object({
+          tag: imageTag.optional(),
+          digest: matching(
+            IMAGE_DIGEST,
+            'Image digest',
+            'a sha256 digest',
+          ).optional(),
+        })
+        .strict()
+        .default({})
+        .describe(
+          "Overrides the image's tag or pins a digest in this environment",
+        ),
+      cluster: url(
+        SERVICE_URL,
+        'API server URL of the cluster Argo CD deploys to',
+        'an http(s) URL',
+      ).default('https://kubernetes.default.svc'),
+    })
+    .strict()
+    .superRefine(checkEnvironment);
+
+/** The environments every service gets an overlay for. @public */
+export const ENVIRONMENTS = ['dev', 'stage', 'prod'] as const;
+
+/** @public */
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+const canaryStepSchema = z.union(
+  [
+    z.object({ setWeight: z.number().int().min(1).max(100) }).strict(),
+    z
+      .object({
+        pause: z
+          .object({
+            duration: matching(
+              DURATION,
+              'Pause',
+              'a duration such as 5m',
+            ).optional(),
+          })
+          .strict(),
+      })
+      .strict(),
+    z.object({ analysis: z.literal(true) }).strict(),
+  ],
+  {
+    errorMap: () => ({
+      message:
+        'is not a canary step: expected { setWeight: 1-100 }, { pause: { duration?: "5m" } } or { analysis: true }',
+    }),
+  },
+);
+
+const cloudIdentitySchema = z.discriminatedUnion(
+  'provider',
+  [
+    z.object({ provider: z.literal('none') }).strict(),
+    z
+      .object({
+        provider: z.literal('gke'),
+        gcpServiceAccount: matching(
+          GCP_SERVICE_ACCOUNT,
+          'Google service account the pods act as (Workload Identity)',
+          'a Google service account email',
+        ),
+      })
+      .strict(),
+    z
+      .object({
+        provider: z.literal('eks'),
+        roleArn: matching(
+          AWS_ROLE_ARN,
+          'IAM role the pods assume (IRSA)',
+          'an IAM role ARN',
+        ),
+      })
+      .strict(),
+  ],
+  {
+    errorMap: (issue, ctx) =>
+      issue.code === 'invalid_union_discriminator'
+        ? { message: 'provider must be "gke", "eks" or "none"' }
+        : { message: ctx.defaultError },
+  },
+);
+
+const DEFAULT_CANARY_STEPS = [
+  { setWeight: 10 },
+  { pause: { duration: '2m' } },
+  { analysis: true as const },
+  { setWeight: 50 },
+  { pause: { duration: '5m' } },
+  { analysis: true as const },
+];
+
+const serviceSpecObject = z
+  .object({
+    name: dnsLabel(
+      'Service name: Deployment, Service, ServiceAccount and `app` label (at most 50 characters, so derived names such as <name>-default-deny stay valid)',
+      50,
+    ),
+    namespace: dnsLabel('Namespace the service runs in'),
+    owner: matching(
+      ENTITY_REF,
+      'Owner entity ref, e.g. group:default/team',
+      'an entity ref',
+    ),
+    system: dnsLabel('System the service belongs to').optional(),
+    language: z
+      .enum(['go', 'node'], {
+        errorMap: () => ({ message: 'must be "go" or "node"' }),
+      })
+      .describe('Implementation language of the skeleton'),
+    ports: z
+      .array(servicePortSchema, { description: 'Ports the service serves' })
+      .max(16)
+      .superRefine(checkServicePorts)
+      .default([]),
+    image: z
+      .object({
+        repository: matching(
+          IMAGE_REPOSITORY,
+          'Image repository without tag or digest, e.g. registry.example.com/shop/cart',
+          'an image repository without tag or digest (registry/path)',
+        ),
+        tag: imageTag.describe(
+          'Initial image tag; environments may override it',
+        ),
+      })
+      .strict(),
+    healthCheckPath: z
+      .string({
+        description: 'Path of the HTTP health endpoint (HTTP services only)',
+      })
+      .regex(PROBE_PATH, 'is not an HTTP path such as /healthz')
+      .refine(p => !hasTraversalSegment(p), 'must not contain . or .. segments')
+      .default('/healthz'),
+    runAsUser: z
+      .number({ description: 'Non-root UID (and GID) the containers run as' })
+      .int()
+      .min(1, 'must not be 0 (root)')
+      .max(2147483647)
+      .refine(
+        u => u !== 1337,
+        'must not be 1337, the UID Istio reserves for its proxy',
+      )
+      .default(65532),
+    callers: z
+      .array(peerSchema, {
+        description: 'Workloads allowed to call this service',
+      })
+      .max(128)
+      .superRefine(checkPeers)
+      .default([]),
+    callees: z
+      .array(peerSchema, { description: 'Workloads this service calls' })
+      .max(128)
+      .superRefine(checkPeers)
+      .default([]),
+    egressFqdns: z
+      .array(
+        matching(
+          EGRESS_FQDN,
+          'External host',
+          'a host name such as api.example.com or *.example.com',
+        ),
+        { description: 'External hosts reachable on 443 (Cilium toFQDNs)' },
+      )
+      .max(64)
+      .superRefine(
+        uniqueBy(
+          h => h,
+          h => `lists ${h} twice`,
+        ),
+      )
+      .default([]),
+    externalSecrets: z
+      .array(
+        z
+          .object({
+            name: dnsLabel(
+              'Name of the Kubernetes Secret ExternalSecrets creates',
+              50,
+            ),
+            remoteKey: z
+              .string({ description: 'Key in the external secret manager' })
+              .regex(
+                REMOTE_KEY,
+                'is not a secret key such as boutique/redis-password',
+              )
+              .refine(
+                k => !hasDotSegment(k),
+                'must not contain empty, . or .. segments',
+              ),
+            property: matching(
+              SECRET_PROPERTY,
+              'Property inside the remote secret; also the file name in the mount',
+              'a property name',
+            ).optional(),
+          })
+          .strict(),
+        {
+          description:
+            'Secrets synced by External Secrets and mounted under /etc/secrets/<name>',
+        },
+      )
+      .max(32)
+      .superRefine(
+        uniqueBy(
+          s => s.name,
+          s => `duplicates the secret "${s.name}"`,
+          ['name'],
+        ),
+      )
+      .default([]),
+    secretStore: dnsLabel(
+      'ClusterSecretStore the ExternalSecrets read from',
+    ).default('cluster-secret-store'),
+    mesh: z
+      .object({
+        mode: z
+          .enum(['sidecar', 'ambient'], {
+            errorMap: () => ({ message: 'must be "sidecar" or "ambient"' }),
+          })
+          .default('ambient'),
+        waypoint: z
+          .boolean({
+            description:
+              'Ambient only: deploy a waypoint so L7 rules (gRPC paths, HTTP methods) are enforced; false falls back to L4',
+          })
+          .default(true),
+      })
+      .strict()
+      .default({}),
+    cloudIdentity: cloudIdentitySchema.default({ provider: 'none' }),
+    environments: z
+      .object({
+        dev: environmentSchema(1).default({}),
+        stage: environmentSchema(2).default({}),
+        prod: environmentSchema(3).default({}),
+      })
+      .strict()
+      .default({}),
+    canary: z
+      .object({
+        enabled: z.boolean().default(false),
+        steps: z
+          .array(canaryStepSchema)
+          .min(1)
+          .max(32)
+          .default(DEFAULT_CANARY_STEPS),
+        prometheusAddress: url(
+          SERVICE_URL,
+          'Prometheus the AnalysisTemplate queries',
+          'an http(s) URL',
+        ).default('http://prometheus.istio-system:9090'),
+      })
+      .strict()
+      .default({}),
+    monitoringNamespace: dnsLabel(
+      'Namespace of the Prometheus that scrapes Istio metrics (allowed to reach port 15020)',
+    ).default('istio-system'),
+    gitops: z
+      .object({
+        repoURL: url(
+          GIT_REPO_URL,
+          'GitOps repository URL',
+          'an https or git@ repository URL',
+        ),
+        path: z
+          .string({
+            description: 'Folder of this service in the GitOps repository',
+          })
+          .regex(
+            REPO_PATH,
+            'is not a repository folder such as apps/cartservice',
+          )
+          .refine(p => !hasDotSegment(p), 'must not contain . or .. segments'),
+        targetRevision: z
+          .string({ description: 'Branch, tag or commit Argo CD follows' })
+          .regex(GIT_REVISION, 'is not a git revision')
+          .refine(p => !hasDotSegment(p), 'must not contain . or .. segments')
+          .default('main'),
+        project: dnsLabel('Argo CD project').default('default'),
+        argocdNamespace: dnsLabel('Namespace Argo CD runs in').default(
+          'argocd',
+        ),
+      })
+      .strict(),
+  })
+  .strict();
+
+/**
+ * Everything the manifest engine needs to know about a service. Every string is matched against
+ * an allow-list, so a value cannot change the structure of a manifest or escape the file tree.
+ *
+ * @public
+ */
+export const serviceSpecSchema = serviceSpecObject.superRefine((spec, ctx) =>
+  checkCrossFieldRules(spec, ctx),
+);
+
+/** A validated service description, with defaults filled in. @public */
+export type ServiceSpec = z.output<typeof serviceSpecSchema>;
+
+/** What callers pass in; optional fields get defaults. @public */
+export type ServiceSpecInput = z.input<typeof serviceSpecSchema>;
+
+/** @public */
+export type ServicePeerSpec = ServiceSpec['callers'][number];
+
+type Problem = (path: (string | number)[], message: string) => void;
+
+const reporter =
+  (ctx: z.RefinementCtx): Problem =>
+  (path, message) =>
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
+
+function uniqueBy<T>(
+  key: (item: T) => string,
+  message: (item: T) => string,
+  subPath: string[] = [],
+) {
+  return (items: T[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      if (seen.has(key(item))) {
+        reporter(ctx)([i, ...subPath], message(item));
+      }
+      seen.add(key(item));
+    });
+  };
+}
+
+// Ports Istio's sidecar and ztunnel claim inside the pod.
+const ISTIO_PORTS = [15001, 15006, 15008, 15020, 15021, 15090];
+
+function checkServicePorts(
+  ports: z.output<typeof servicePortSchema>[],
+  ctx: z.RefinementCtx,
+) {
+  const problem = reporter(ctx);
+  const numbers = new Map<number, number>();
+  const names = new Map<string, number>();
+  ports.forEach((p, i) => {
+    if (numbers.has(p.port)) {
+      problem(
+        [i, 'port'],
+        `duplicates port ${p.port} of ports[${numbers.get(p.port)}]`,
+      );
+    }
+    numbers.set(p.port, i);
+    const name = p.name ?? defaultPortName({ ports }, i);
+    if (names.has(name)) {
+      problem(
+        [i, 'name'],
+        `duplicates the port name "${name}" of ports[${names.get(name)}]`,
+      );
+    }
+    names.set(name, i);
+    if (ISTIO_PORTS.includes(p.port)) {
+      problem([i, 'port'], `${p.port} is reserved by the Istio proxy`);
+    }
+  });
+}
+
+function checkPeers(
+  peers: z.output<typeof peerSchema>[],
+  ctx: z.RefinementCtx,
+) {
+  const problem = reporter(ctx);
+  const seen = new Set<string>();
+  peers.forEach((peer, i) => {
+    const key = `${peer.namespace}/${peer.name}`;
+    if (seen.has(key)) {
+      problem([i], `lists ${key} twice`);
+    }
+    seen.add(key);
+    const ports = new Set<number>();
+    peer.ports.forEach((p, j) => {
+      if (ports.has(p.port)) {
+        problem([i, 'ports', j, 'port'], `duplicates port ${p.port}`);
+      }
+      ports.add(p.port);
+    });
+  });
+}
+
+function checkEnvironment(
+  env: {
+    resources: {
+      requests: { cpu: string; memory: string };
+      limits: { cpu: string; memory: string };
+    };
+    image: { tag?: string; digest?: string };
+  },
+  ctx: z.RefinementCtx,
+) {
+  const problem = reporter(ctx);
+  const { requests, limits } = env.resources;
+  if (cpuMillis(limits.cpu) < cpuMillis(requests.cpu)) {
+    problem(['resources', 'limits', 'cpu'], 'is below the CPU request');
+  }
+  if (memoryBytes(limits.memory) < memoryBytes(requests.memory)) {
+    problem(['resources', 'limits', 'memory'], 'is below the memory request');
+  }
+  if (env.image.tag && env.image.digest) {
+    problem(['image'], 'set either tag or digest, not both');
+  }
+}
+
+function checkCrossFieldRules(
+  s: z.output<typeof serviceSpecObject>,
+  ctx: z.RefinementCtx,
+) {
+  const problem = reporter(ctx);
+  const hasGrpc = s.ports.some(p => p.protocol === 'grpc');
+  const hasHttp = s.ports.some(p => p.protocol === 'http');
+  s.callers.forEach((caller, i) => {
+    if (s.ports.length === 0) {
+      problem(
+        ['callers', i],
+        'this service has no ports, so nothing can call it',
+      );
+    }
+    if (caller.grpcPaths.length > 0 && !hasGrpc) {
+      problem(['callers', i, 'grpcPaths'], 'this service has no grpc port');
+    }
+    if (
+      (caller.httpMethods.length > 0 || caller.httpPaths.length > 0) &&
+      !hasHttp
+    ) {
+      problem(['callers', i, 'httpMethods'], 'this service has no http port');
+    }
+  });
+  s.callees.forEach((callee, i) => {
+    if (callee.ports.length === 0) {
+      problem(
+        ['callees', i, 'ports'],
+        'is empty: egress is allowed per port, so declare the ports the callee serves (zero-trust.io/ports)',
+      );
+    }
+  });
+  if (s.canary.enabled && !s.canary.steps.some(step => 'analysis' in step)) {
+    problem(
+      ['canary', 'steps'],
+      'need at least one { analysis: true } step, so the AnalysisTemplate can stop a bad canary',
+    );
+  }
+}
+
+/** Port name used when the spec gives none: the protocol, suffixed with the port if needed. */
+export function defaultPortName(
+  spec: { ports: { port: number; protocol: string }[] },
+  index: number,
+): string {
+  const port = spec.ports[index];
+  const sameProtocol = spec.ports.filter(
+    p => p.protocol === port.protocol,
+  ).length;
+  return sameProtocol > 1 ? `${port.protocol}-${port.port}` : port.protocol;
+}
+
+function cpuMillis(q: string): number {
+  return q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000;
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+function memoryBytes(q: string): number {
+  const m = /^(\d+)([A-Za-z]*)$/.exec(q);
+  // Refinements also run on values that failed their pattern; those compare as NaN (never below).
+  return m && m[2] in MEMORY_UNITS ? Number(m[1]) * MEMORY_UNITS[m[2]] : NaN;
+}

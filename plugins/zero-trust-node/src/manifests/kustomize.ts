@@ -1,0 +1,129 @@
+import { EnvironmentName, ServiceSpec } from './ServiceSpec';
+import { ManifestObject } from './objectMeta';
+
+/** A JSON6902 `replace` operation, the only kind the overlays use. */
+export interface ReplaceOperation {
+  op: 'replace';
+  path: string;
+  value: unknown;
+}
+
+export const WORKLOAD_PATCH_FILE = 'workload-patch.yaml';
+
+/** The file name of an object in base/: `<kind>-<name>.yaml`, both already DNS-safe. */
+export function baseFileName(object: ManifestObject): string {
+  return `${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
+}
+
+export function baseKustomization(objects: ManifestObject[]) {
+  return {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: objects.map(baseFileName),
+  };
+}
+
+/**
+ * Replicas and resources per environment. JSON6902 rather than a strategic merge patch: a Rollout
+ * is a custom resource, for which kustomize would merge `containers` as a plain list and drop the
+ * rest of the container.
+ */
+export function workloadPatch(
+  spec: ServiceSpec,
+  env: EnvironmentName,
+): ReplaceOperation[] {
+  const settings = spec.environments[env];
+  return [
+    { op: 'replace', path: '/spec/replicas', value: settings.replicas },
+    {
+      op: 'replace',
+      path: '/spec/template/spec/containers/0/resources',
+      value: settings.resources,
+    },
+  ];
+}
+
+/** The image an environment runs: a pinned digest, its own tag, or the spec's tag. */
+export function environmentImage(spec: ServiceSpec, env: EnvironmentName) {
+  const image = spec.environments[env].image;
+  return image.digest
+    ? { name: spec.image.repository, digest: image.digest }
+    : { name: spec.image.repository, newTag: image.tag ?? spec.image.tag };
+}
+
+export function overlayKustomization(
+  spec: ServiceSpec,
+  env: EnvironmentName,
+  workload: ManifestObject,
+) {
+  const [group, version] = workload.apiVersion.split('/');
+  return {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: ['../../base'],
+    // CI bumps the tag here (`kustomize edit set image`) through a pull request.
+    images: [environmentImage(spec, env)],
+    patches: [
+      {
+        path: WORKLOAD_PATCH_FILE,
+        target: {
+          group,
+          version,
+          kind: workload.kind,
+          name: workload.metadata.name,
+        },
+      },
+    ],
+  };
+}
+
+/** Applies the overlay to the base in memory: what `kustomize build overlays/<env>` prints. */
+export function renderOverlay(
+  spec: ServiceSpec,
+  env: EnvironmentName,
+  base: ManifestObject[],
+  workload: ManifestObject,
+): ManifestObject[] {
+  const image = environmentImage(spec, env);
+  return base.map(object => {
+    if (object !== workload) {
+      return structuredClone(object);
+    }
+    const patched = structuredClone(object);
+    for (const op of workloadPatch(spec, env)) {
+      replaceAt(patched, op);
+    }
+    const containers = (patched as any).spec.template.spec.containers as {
+      image: string;
+    }[];
+    for (const container of containers) {
+      if (imageName(container.image) === image.name) {
+        container.image =
+          'digest' in image
+            ? `${image.name}@${image.digest}`
+            : `${image.name}:${image.newTag}`;
+      }
+    }
+    return patched;
+  });
+}
+
+function imageName(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+function replaceAt(target: unknown, op: ReplaceOperation) {
+  const keys = op.path.split('/').slice(1);
+  let parent: any = target;
+  for (const key of keys.slice(0, -1)) {
+    parent = parent?.[key];
+  }
+  const last = keys[keys.length - 1];
+  if (parent === null || typeof parent !== 'object' || !(last in parent)) {
+    throw new Error(`JSON patch path ${op.path} does not exist`);
+  }
+  parent[last] = structuredClone(op.value);
+}

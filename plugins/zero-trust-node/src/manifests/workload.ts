@@ -1,0 +1,181 @@
+import { ServiceSpec, defaultPortName } from './ServiceSpec';
+import {
+  ManifestObject,
+  objectMeta,
+  selectorLabels,
+  serviceLabels,
+} from './objectMeta';
+import { rolloutStrategy } from './canary';
+
+/** Where each ExternalSecret's Secret is mounted. */
+export const SECRET_MOUNT_ROOT = '/etc/secrets';
+
+/** Name of the single application container. */
+export function containerName(spec: ServiceSpec): string {
+  return spec.name;
+}
+
+export function portName(spec: ServiceSpec, index: number): string {
+  return spec.ports[index].name ?? defaultPortName(spec, index);
+}
+
+function meshPodLabels(spec: ServiceSpec): Record<string, string> {
+  return spec.mesh.mode === 'sidecar'
+    ? { 'sidecar.istio.io/inject': 'true' }
+    : { 'istio.io/dataplane-mode': 'ambient' };
+}
+
+function podAnnotations(spec: ServiceSpec): Record<string, string> {
+  if (spec.mesh.mode === 'sidecar') {
+    // Under PeerAuthentication STRICT the kubelet's plain-text probes would be refused by the
+    // sidecar. Istio rewrites httpGet and grpc probes to its agent on :15020, which then calls
+    // the app from inside the pod. That is the default; we state it so a mesh-wide override
+    // cannot silently break the probes of this workload.
+    return { 'sidecar.istio.io/rewriteAppHTTPProbers': 'true' };
+  }
+  // Ambient: ztunnel recognises kubelet probe traffic (istio-cni SNATs it to 169.254.7.127) and
+  // lets it through to the pod unencrypted, so probes need nothing here.
+  return {};
+}
+
+/** Stakater Reloader restarts the pods when a mounted Secret changes (see externalSecrets.ts). */
+function workloadAnnotations(spec: ServiceSpec): Record<string, string> {
+  if (spec.externalSecrets.length === 0) {
+    return {};
+  }
+  return {
+    'secret.reloader.stakater.com/reload': spec.externalSecrets
+      .map(s => s.name)
+      .join(','),
+  };
+}
+
+function probes(spec: ServiceSpec): Record<string, unknown> {
+  if (spec.ports.length === 0) {
+    return {};
+  }
+  const first = spec.ports[0];
+  const action =
+    first.protocol === 'grpc'
+      ? { grpc: { port: first.port } } // kubelet's native gRPC health check (grpc.health.v1)
+      : { httpGet: { path: spec.healthCheckPath, port: portName(spec, 0) } };
+  return {
+    // A slow start gets up to 60s before liveness can restart it.
+    startupProbe: { ...action, periodSeconds: 2, failureThreshold: 30 },
+    readinessProbe: { ...action, periodSeconds: 10, failureThreshold: 3 },
+    livenessProbe: { ...action, periodSeconds: 20, failureThreshold: 3 },
+  };
+}
+
+/** GKE Workload Identity uses the metadata server; IRSA reads a projected token in the pod. */
+export function needsServiceAccountToken(spec: ServiceSpec): boolean {
+  return spec.cloudIdentity.provider === 'eks';
+}
+
+function podSpec(spec: ServiceSpec, env: ServiceSpec['environments']['dev']) {
+  const secretVolumes = spec.externalSecrets.map(s => ({
+    name: `secret-${s.name}`,
+    secret: { secretName: s.name },
+  }));
+  return {
+    serviceAccountName: spec.name,
+    automountServiceAccountToken: needsServiceAccountToken(spec),
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: spec.runAsUser,
+      runAsGroup: spec.runAsUser,
+      fsGroup: spec.runAsUser,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    containers: [
+      {
+        name: containerName(spec),
+        image: `${spec.image.repository}:${spec.image.tag}`,
+        imagePullPolicy: 'IfNotPresent',
+        ...(spec.ports.length
+          ? {
+              ports: spec.ports.map((p, i) => ({
+                name: portName(spec, i),
+                containerPort: p.port,
+                protocol: 'TCP',
+              })),
+              env: [{ name: 'PORT', value: String(spec.ports[0].port) }],
+            }
+          : {}),
+        securityContext: {
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        },
+        resources: env.resources,
+        ...probes(spec),
+        volumeMounts: [
+          // The root filesystem is read-only; runtimes (Node, Go's os.TempDir) still need a
+          // writable /tmp.
+          { name: 'tmp', mountPath: '/tmp' },
+          ...spec.externalSecrets.map(s => ({
+            name: `secret-${s.name}`,
+            mountPath: `${SECRET_MOUNT_ROOT}/${s.name}`,
+            readOnly: true,
+          })),
+        ],
+      },
+    ],
+    volumes: [
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      ...secretVolumes,
+    ],
+  };
+}
+
+/**
+ * The Deployment, or an Argo Rollout with canary steps when canary is on. `env` supplies the
+ * replicas and resources written into the base (the overlays patch them per environment).
+ */
+export function workload(
+  spec: ServiceSpec,
+  env: ServiceSpec['environments']['dev'],
+): ManifestObject {
+  const template = {
+    metadata: {
+      labels: { ...serviceLabels(spec), ...meshPodLabels(spec) },
+      ...(Object.keys(podAnnotations(spec)).length
+        ? { annotations: podAnnotations(spec) }
+        : {}),
+    },
+    spec: podSpec(spec, env),
+  };
+  const metadata = objectMeta(spec, spec.name, {
+    annotations: {
+      'zero-trust.io/owner': spec.owner,
+      ...workloadAnnotations(spec),
+    },
+  });
+  const common = {
+    replicas: env.replicas,
+    revisionHistoryLimit: 5,
+    selector: { matchLabels: selectorLabels(spec) },
+    template,
+  };
+  if (spec.canary.enabled) {
+    return {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata,
+      spec: { ...common, strategy: rolloutStrategy(spec) },
+    };
+  }
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: {
+      ...common,
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+      },
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export { checkManifests, kyvernoRuleName } from './checkManifests';
+export type { CheckManifestsOptions } from './checkManifests';
+export { zeroTrustKyvernoPolicies } from './kyvernoPolicies';
+export type { KyvernoClusterPolicy } from './kyvernoPolicies';
+export { BASELINE_POLICIES, EXCLUDED_NAMESPACES } from './baseline';
+export type { BaselinePolicyName } from './baseline';
+export type {
+  PolicySeverity,
+  PolicyResourceRef,
+  PolicyViolation,
+  UnknownObject,
+} from './types';
