@@ -42,6 +42,7 @@ fi
 step "type check (tsc)" yarn_run tsc
 step "lint" yarn_run backstage-cli repo lint
 step "formatting (prettier)" yarn_run prettier --check .
+step "software templates (scaffolder dry-run)" templates/test.sh
 step "unit + integration tests" env CI=true node "$ZT_ROOT"/.yarn/releases/yarn-*.cjs backstage-cli repo test --ci
 step "end-to-end (Chromium)" "$ZT_ROOT/scripts/e2e.sh"
 

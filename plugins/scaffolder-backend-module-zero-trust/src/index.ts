@@ -6,3 +6,6 @@
 
 export { scaffolderModuleZeroTrust as default } from './module';
 export { createResolveDependenciesAction } from './actions/resolveDependencies';
+export { createGenerateManifestsAction } from './actions/generateManifests';
+export { createValidateManifestsAction } from './actions/validateManifests';
+export { createGitopsPullRequestAction } from './actions/gitopsPullRequest';

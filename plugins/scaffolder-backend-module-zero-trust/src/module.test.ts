@@ -25,6 +25,11 @@ describe('scaffolderModuleZeroTrust', () => {
       ],
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
-    expect(ids).toContain('zerotrust:catalog:resolve-dependencies');
+    expect(ids.sort()).toEqual([
+      'zerotrust:catalog:resolve-dependencies',
+      'zerotrust:gitops:pull-request',
+      'zerotrust:manifests:generate',
+      'zerotrust:manifests:validate',
+    ]);
   });
 });

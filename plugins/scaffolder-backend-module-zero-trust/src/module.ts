@@ -4,7 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
 import { createResolveDependenciesAction } from './actions/resolveDependencies';
+import { createGenerateManifestsAction } from './actions/generateManifests';
+import { createValidateManifestsAction } from './actions/validateManifests';
+import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
 
 /**
  * Registers the `zerotrust:*` scaffolder actions.
@@ -19,10 +26,20 @@ export const scaffolderModuleZeroTrust = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         catalog: catalogServiceRef,
-        logger: coreServices.logger,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolder, catalog }) {
-        scaffolder.addActions(createResolveDependenciesAction({ catalog }));
+      async init({ scaffolder, catalog, config }) {
+        const integrations = ScmIntegrations.fromConfig(config);
+        scaffolder.addActions(
+          createResolveDependenciesAction({ catalog }),
+          createGenerateManifestsAction(),
+          createValidateManifestsAction(),
+          createGitopsPullRequestAction({
+            integrations,
+            githubCredentialsProvider:
+              DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+          }),
+        );
       },
     });
   },

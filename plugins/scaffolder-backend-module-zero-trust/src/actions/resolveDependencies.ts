@@ -3,6 +3,23 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { servicePeerFromEntity } from '@zero-trust-k8s/plugin-zero-trust-node';
 import { examples } from './resolveDependencies.examples';
+import { InputShape, parseActionInput } from './actionInput';
+
+const INPUT = {
+  callees: z =>
+    z
+      .array(z.string(), {
+        description:
+          'Entity refs the new service calls, e.g. component:default/cartservice',
+      })
+      .default([]),
+  callers: z =>
+    z
+      .array(z.string(), {
+        description: 'Entity refs that call the new service',
+      })
+      .default([]),
+} satisfies InputShape;
 
 /**
  * `zerotrust:catalog:resolve-dependencies`: turns the catalog entities a new service calls (and
@@ -21,21 +38,7 @@ export function createResolveDependenciesAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: {
-        callees: z =>
-          z
-            .array(z.string(), {
-              description:
-                'Entity refs the new service calls, e.g. component:default/cartservice',
-            })
-            .default([]),
-        callers: z =>
-          z
-            .array(z.string(), {
-              description: 'Entity refs that call the new service',
-            })
-            .default([]),
-      },
+      input: INPUT,
       output: {
         callees: z =>
           z.array(z.any(), {
@@ -48,6 +51,7 @@ export function createResolveDependenciesAction(options: {
       },
     },
     async handler(ctx) {
+      const input = parseActionInput(INPUT, ctx.input);
       const credentials = await ctx.getInitiatorCredentials();
       const resolve = async (refs: string[], role: string) => {
         if (refs.length === 0) {
@@ -64,8 +68,8 @@ export function createResolveDependenciesAction(options: {
           return servicePeerFromEntity(entity);
         });
       };
-      const callees = await resolve(ctx.input.callees, 'callee');
-      const callers = await resolve(ctx.input.callers, 'caller');
+      const callees = await resolve(input.callees, 'callee');
+      const callers = await resolve(input.callers, 'caller');
       ctx.logger.info(
         `Resolved ${callees.length} callee(s) and ${callers.length} caller(s)`,
       );

@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 import YAML from 'yaml';
-import { checkManifests } from '../policy';
+import { checkManifests, renderManifestFolder } from '../policy';
 import { generateManifests, GeneratedManifests } from './generateManifests';
 import { ManifestObject } from './objectMeta';
 import { ENVIRONMENTS } from './ServiceSpec';
@@ -134,6 +134,17 @@ describe('kustomize build of the generated overlays', () => {
         expect(built).toHaveLength(EXPECTED_COUNTS[label] ?? built.length);
         expect(byKey(built)).toEqual(byKey(generated.rendered[env]));
         expect(checkManifests(built)).toEqual([]);
+      }
+      // The validate action's renderer (used where kustomize is not installed) agrees with it.
+      const ours = renderManifestFolder(dir);
+      expect(ours.map(b => b.root).sort()).toEqual(
+        ENVIRONMENTS.map(env => `overlays/${env}`).sort(),
+      );
+      for (const build of ours) {
+        const env = build.root.split('/')[1] as (typeof ENVIRONMENTS)[number];
+        expect(byKey(build.objects as ManifestObject[])).toEqual(
+          byKey(generated.rendered[env]),
+        );
       }
     },
   );

@@ -10,3 +10,5 @@ export type {
   PolicyViolation,
   UnknownObject,
 } from './types';
+export { renderManifestFolder } from './renderManifestFolder';
+export type { RenderedBuild } from './renderManifestFolder';

@@ -1,0 +1,81 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { generateManifests } from '@zero-trust-k8s/plugin-zero-trust-node';
+import path from 'path';
+import { examples } from './generateManifests.examples';
+import { workspaceFolder, writeFiles } from './workspaceFiles';
+import { InputShape, parseActionInput } from './actionInput';
+
+const INPUT = {
+  spec: z =>
+    z
+      .record(z.any(), {
+        description:
+          'The ServiceSpec: name, namespace, owner, language, ports, image, callers, callees, egressFqdns, externalSecrets, mesh, cloudIdentity, environments, canary, gitops. See the README for every field.',
+      })
+      .describe('ServiceSpec'),
+  targetPath: z =>
+    z
+      .string({
+        description: 'Folder in the workspace to write the tree to (relative)',
+      })
+      .default('gitops'),
+} satisfies InputShape;
+
+/**
+ * `zerotrust:manifests:generate`: writes the Kustomize tree of a Zero Trust service (base,
+ * overlays per environment, Argo CD Applications) from a ServiceSpec into the workspace.
+ *
+ * @public
+ */
+export function createGenerateManifestsAction() {
+  return createTemplateAction({
+    id: 'zerotrust:manifests:generate',
+    description:
+      'Generates Zero Trust Kubernetes manifests (restricted pod security, default-deny NetworkPolicy and CiliumNetworkPolicy, Istio mTLS STRICT and AuthorizationPolicy, ExternalSecrets, optional Argo Rollouts canary, Argo CD Applications) as a Kustomize base and dev/stage/prod overlays.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: INPUT,
+      output: {
+        files: z =>
+          z.array(z.string(), {
+            description: 'Written files, relative to the workspace',
+          }),
+        warnings: z =>
+          z.array(z.string(), {
+            description:
+              'What the policies cannot enforce as asked (e.g. L7 rules in ambient mode without a waypoint)',
+          }),
+        objects: z =>
+          z.number({ description: 'Objects per rendered overlay (prod)' }),
+      },
+    },
+    async handler(ctx) {
+      const input = parseActionInput(INPUT, ctx.input);
+      const folder = workspaceFolder(
+        ctx.workspacePath,
+        input.targetPath,
+        'targetPath',
+      );
+      // Template expressions of unset optional parameters render as undefined; drop those keys so
+      // they read as "not given" rather than as unknown fields.
+      const spec = JSON.parse(JSON.stringify(input.spec));
+      // Throws an InputError listing every problem before anything is written.
+      const generated = generateManifests(spec);
+      await writeFiles(folder, generated.files);
+      const prefix = path.relative(ctx.workspacePath, folder);
+      const files = Object.keys(generated.files).map(f =>
+        path.posix.join(prefix.split(path.sep).join('/'), f),
+      );
+      for (const warning of generated.warnings) {
+        ctx.logger.warn(warning);
+      }
+      ctx.logger.info(
+        `Wrote ${files.length} files for ${generated.spec.namespace}/${generated.spec.name} to ${prefix}`,
+      );
+      ctx.output('files', files);
+      ctx.output('warnings', generated.warnings);
+      ctx.output('objects', generated.rendered.prod.length);
+    },
+  });
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Tests both software templates (see templates/README.md). Exits non-zero if either fails.
+set -uo pipefail
+dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+status=0
+"$dir/zero-trust-service/test/run.sh" || status=1
+"$dir/zero-trust-platform/test/run.sh" || status=1
+exit "$status"

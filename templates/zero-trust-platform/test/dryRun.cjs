@@ -1,0 +1,389 @@
+/*
+ * Dry-runs the zero-trust-platform template on a real scaffolder backend for each secret store
+ * provider and platform, checks the rendered stack, and writes each one to
+ * <out>/<case>/security-stack so test/run.sh can server-side apply them into a real API server.
+ *
+ * Usage: node --require @backstage/cli/config/nodeTransform.cjs test/dryRun.cjs <out>
+ */
+'use strict';
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const yaml = require('yaml');
+const {
+  startDryRunBackend,
+  dryRun,
+  writeWorkspace,
+} = require('../../test-lib/dryRun.cjs');
+
+const TEMPLATE_DIR = path.resolve(__dirname, '..');
+const OUT = path.resolve(process.argv[2] ?? path.join(TEMPLATE_DIR, '.work'));
+
+const KNOWN_ACTIONS = new Set([
+  'fetch:template',
+  'zerotrust:gitops:pull-request',
+]);
+
+const POLICIES = [
+  'disallow-capabilities-strict',
+  'disallow-privilege-escalation',
+  'require-run-as-nonroot',
+  'restrict-seccomp-strict',
+  'restrict-volume-types',
+  'require-ro-rootfs',
+  'disallow-latest-tag',
+];
+const ALWAYS_EXCLUDED = ['kube-system', 'istio-system', 'kyverno'];
+
+const base = {
+  clusterName: 'prod-eu1',
+  clusterPlatform: 'generic',
+  gitopsRepoUrl: 'github.com?owner=acme-shop&repo=gitops',
+  gitopsRevision: 'main',
+  argocdNamespace: 'argocd',
+  manageCilium: true,
+  additionalExcludedNamespaces: [],
+};
+
+const CASES = [
+  {
+    id: 'gcpsm-gke',
+    values: {
+      clusterPlatform: 'gke',
+      secretStoreProvider: 'gcpsm',
+      gcpProjectId: 'acme-shop-prod',
+      esoGcpServiceAccount:
+        'external-secrets@acme-shop-prod.iam.gserviceaccount.com',
+    },
+  },
+  {
+    id: 'aws-eks',
+    values: {
+      clusterPlatform: 'eks',
+      secretStoreProvider: 'aws',
+      awsRegion: 'eu-west-1',
+      esoAwsRoleArn: 'arn:aws:iam::123456789012:role/external-secrets',
+      manageCilium: false,
+    },
+  },
+  {
+    id: 'vault-generic',
+    values: {
+      secretStoreProvider: 'vault',
+      vaultServer: 'https://vault.acme.example:8200',
+      vaultPath: 'secret',
+      vaultRole: 'external-secrets',
+      vaultAuthMount: 'kubernetes',
+      gitopsRevision: 'release/2026-11',
+      argocdNamespace: 'gitops-system',
+      additionalExcludedNamespaces: ['legacy-batch'],
+    },
+  },
+];
+
+const HOSTILE = [
+  ['cluster name with a slash', { clusterName: '../../etc' }],
+  ['cluster name with YAML', { clusterName: 'a\nkind: Secret' }],
+  ['revision with ..', { gitopsRevision: 'main/../../x' }],
+  [
+    'vault over http',
+    {
+      secretStoreProvider: 'vault',
+      vaultServer: 'http://vault:8200',
+      vaultPath: 'secret',
+      vaultRole: 'r',
+    },
+  ],
+  [
+    'gcpsm without a project',
+    { secretStoreProvider: 'gcpsm', gcpProjectId: undefined },
+  ],
+  [
+    'excluded namespace that is not a name',
+    { additionalExcludedNamespaces: ['*'] },
+  ],
+  ['unknown platform', { clusterPlatform: 'openshift' }],
+];
+
+function staticChecks() {
+  const text = fs.readFileSync(
+    path.join(TEMPLATE_DIR, 'template.yaml'),
+    'utf8',
+  );
+  const template = yaml.parse(text);
+  assert.equal(template.apiVersion, 'scaffolder.backstage.io/v1beta3');
+  assert.equal(template.metadata.name, 'zero-trust-platform');
+  assert.equal(template.spec.owner, 'group:default/platform-security');
+  for (const step of template.spec.steps) {
+    assert.ok(KNOWN_ACTIONS.has(step.action), `unknown action ${step.action}`);
+  }
+  assert.deepEqual(
+    template.spec.steps.map(s => s.action),
+    ['fetch:template', 'zerotrust:gitops:pull-request'],
+  );
+  for (const page of template.spec.parameters) {
+    for (const [k, v] of Object.entries(page.properties)) {
+      if (v.type === 'string')
+        assert.ok(v.pattern || v.enum, `${k} unconstrained`);
+      if (v.type === 'array')
+        assert.ok(v.items.pattern, `${k} items unconstrained`);
+    }
+  }
+  assert.doesNotMatch(text, /:latest\b/);
+}
+
+/** Every manifest of a rendered stack: [relative file, object]. */
+function manifests(dir) {
+  const out = [];
+  const walk = rel => {
+    for (const e of fs.readdirSync(path.join(dir, rel), {
+      withFileTypes: true,
+    })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(e.name)) {
+        const text = fs.readFileSync(path.join(dir, p), 'utf8');
+        assert.doesNotMatch(text, /\$\{\{|\{%/, `${p}: template syntax left`);
+        for (const doc of yaml.parseAllDocuments(text)) {
+          assert.deepEqual(doc.errors, [], `${p}: YAML errors`);
+          const obj = doc.toJSON();
+          if (obj) out.push([p, obj]);
+        }
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
+const SEMVER = /^\d+\.\d+\.\d+$/;
+
+function checkStack(caseId, values, dir) {
+  const objs = manifests(dir);
+  const byKind = kind => objs.filter(([, o]) => o.kind === kind);
+  const repoURL = 'https://github.com/acme-shop/gitops.git';
+  const basePath = `clusters/${values.clusterName}/security-stack`;
+
+  // Argo CD: the app of apps and its children; every source pins its revision.
+  const apps = byKind('Application');
+  const root = apps.find(([, o]) => o.metadata.name === 'security-stack');
+  assert.ok(root, `${caseId}: no security-stack Application`);
+  assert.equal(root[0], 'security-stack.yaml');
+  assert.equal(root[1].spec.source.path, `${basePath}/apps`);
+  for (const [file, app] of apps) {
+    assert.equal(app.metadata.namespace, values.argocdNamespace, file);
+    const src = app.spec.source;
+    assert.ok(src && !app.spec.sources, `${file}: one source`);
+    assert.ok(src.targetRevision, `${file}: no targetRevision`);
+    assert.notEqual(src.targetRevision, 'HEAD', file);
+    assert.doesNotMatch(
+      String(src.targetRevision),
+      /latest|\*|\^|~|\.x\b/i,
+      file,
+    );
+    if (src.chart) {
+      assert.match(
+        String(src.targetRevision),
+        SEMVER,
+        `${file}: chart not pinned`,
+      );
+    } else {
+      assert.equal(src.repoURL, repoURL, file);
+      assert.equal(src.targetRevision, values.gitopsRevision, file);
+      assert.ok(
+        src.path.startsWith(`${basePath}`),
+        `${file}: path ${src.path}`,
+      );
+      assert.ok(
+        fs.existsSync(path.join(dir, src.path.slice(basePath.length + 1))),
+        `${file}: ${src.path} missing`,
+      );
+    }
+    assert.deepEqual(
+      app.spec.syncPolicy.automated,
+      { prune: true, selfHeal: true },
+      file,
+    );
+    if (app !== root[1]) assert.equal(app.spec.project, 'security-stack', file);
+  }
+  const charts = apps
+    .filter(([, o]) => o.spec.source.chart)
+    .map(([, o]) => o.spec.source.chart)
+    .sort();
+  const expectedCharts = [
+    'base',
+    'cni',
+    'external-secrets',
+    'falco',
+    'istiod',
+    'kyverno',
+    'ztunnel',
+  ];
+  if (values.manageCilium) expectedCharts.push('cilium');
+  assert.deepEqual(charts, expectedCharts.sort(), `${caseId}: charts`);
+  const project = byKind('AppProject')[0][1];
+  for (const [, app] of apps) {
+    if (app.spec.project === 'security-stack') {
+      assert.ok(
+        project.spec.sourceRepos.includes(app.spec.source.repoURL),
+        `${app.metadata.name}: source not in project`,
+      );
+    }
+  }
+
+  // No image or chart floats.
+  for (const [file, o] of objs) {
+    // The disallow-latest-tag policy names the tag it refuses.
+    const s = JSON.stringify(o).replaceAll('"!*:latest"', '');
+    assert.doesNotMatch(s, /:latest"/, `${file}: latest`);
+  }
+
+  // Kyverno: the seven policies, every rule in Enforce, system namespaces excluded.
+  const policies = byKind('ClusterPolicy').map(([, o]) => o);
+  assert.deepEqual(
+    policies.map(p => p.metadata.name).sort(),
+    [...POLICIES].sort(),
+  );
+  for (const p of policies) {
+    assert.ok(
+      !('validationFailureAction' in p.spec),
+      `${p.metadata.name}: use the rule-level failureAction`,
+    );
+    for (const rule of p.spec.rules) {
+      assert.equal(
+        rule.validate.failureAction,
+        'Enforce',
+        `${p.metadata.name}/${rule.name}`,
+      );
+      const excluded = rule.exclude.any.flatMap(a => a.resources.namespaces);
+      for (const ns of [
+        ...ALWAYS_EXCLUDED,
+        ...values.additionalExcludedNamespaces,
+      ]) {
+        assert.ok(
+          excluded.includes(ns),
+          `${p.metadata.name}/${rule.name} does not exclude ${ns}`,
+        );
+      }
+      assert.deepEqual(rule.match.any[0].resources.kinds, ['Pod']);
+    }
+  }
+
+  // Istio: STRICT and deny-by-default in the root namespace.
+  const pa = byKind('PeerAuthentication')[0][1];
+  assert.equal(pa.metadata.namespace, 'istio-system');
+  assert.equal(pa.spec.mtls.mode, 'STRICT');
+  const az = byKind('AuthorizationPolicy')[0][1];
+  assert.equal(az.metadata.namespace, 'istio-system');
+  assert.deepEqual(az.spec, {});
+  const istiod = apps.find(([, o]) => o.spec.source.chart === 'istiod')[1];
+  assert.equal(istiod.spec.source.helm.valuesObject.profile, 'ambient');
+  const cni = apps.find(([, o]) => o.spec.source.chart === 'cni')[1];
+  assert.equal(cni.spec.source.helm.valuesObject.profile, 'ambient');
+  if (values.clusterPlatform === 'gke') {
+    assert.equal(cni.spec.source.helm.valuesObject.global.platform, 'gke');
+  }
+
+  // Cilium: default deny both ways, Hubble on.
+  const ccnps = byKind('CiliumClusterwideNetworkPolicy').map(([, o]) => o);
+  const deny = ccnps.find(o => o.metadata.name === 'zero-trust-default-deny');
+  assert.deepEqual(deny.spec.enableDefaultDeny, {
+    ingress: true,
+    egress: true,
+  });
+  assert.ok(!deny.spec.ingress, 'default deny must not allow ingress');
+  assert.ok(
+    deny.spec.endpointSelector.matchExpressions[0].values.includes(
+      values.argocdNamespace,
+    ),
+  );
+  if (values.manageCilium) {
+    const cilium = apps.find(([, o]) => o.spec.source.chart === 'cilium')[1];
+    const v = cilium.spec.source.helm.valuesObject;
+    assert.equal(v.hubble.enabled, true);
+    assert.equal(v.hubble.relay.enabled, true);
+  }
+
+  // Falco: falcosidekick with the PolicyReport output.
+  const falco = apps.find(([, o]) => o.spec.source.chart === 'falco')[1];
+  const fv = falco.spec.source.helm.valuesObject;
+  assert.equal(fv.falcosidekick.enabled, true);
+  assert.equal(fv.falcosidekick.config.policyreport.enabled, true);
+
+  // External Secrets: the store for the chosen provider.
+  const store = byKind('ClusterSecretStore')[0][1];
+  assert.equal(store.metadata.name, 'cluster-secret-store');
+  assert.deepEqual(Object.keys(store.spec.provider), [
+    values.secretStoreProvider,
+  ]);
+
+  // kube-bench: a CronJob, restricted where it can be.
+  const cron = byKind('CronJob')[0][1];
+  const pod = cron.spec.jobTemplate.spec.template.spec;
+  const c = pod.containers[0];
+  assert.match(c.image, /:v\d+\.\d+\.\d+$/);
+  assert.equal(c.securityContext.privileged, false);
+  assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+  assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
+  assert.equal(pod.automountServiceAccountToken, false);
+  assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
+  for (const v of pod.volumes.filter(v => v.hostPath)) {
+    const mount = c.volumeMounts.find(m => m.name === v.name);
+    assert.equal(mount.readOnly, true, `${v.name} must be read-only`);
+  }
+}
+
+async function main() {
+  staticChecks();
+  console.log('static checks passed');
+  const { backend } = await startDryRunBackend();
+  let failures = 0;
+  try {
+    for (const c of CASES) {
+      const values = { ...base, ...c.values };
+      const { status, body } = await dryRun(backend, TEMPLATE_DIR, values);
+      try {
+        assert.equal(
+          status,
+          200,
+          `dry-run failed: ${JSON.stringify(body).slice(0, 3000)}`,
+        );
+        assert.deepEqual(
+          body.log.filter(l => l.body.status === 'failed'),
+          [],
+        );
+        const dir = path.join(OUT, c.id);
+        writeWorkspace(body, dir);
+        checkStack(c.id, values, path.join(dir, 'security-stack'));
+        assert.ok(body.output.links[0].url, 'no pull request link');
+        console.log(
+          `ok   dry-run ${c.id} -> ${path.join(dir, 'security-stack')}`,
+        );
+      } catch (e) {
+        failures++;
+        console.log(`FAIL dry-run ${c.id}: ${e.message}`);
+      }
+    }
+    for (const [what, override] of HOSTILE) {
+      const values = { ...base, ...CASES[0].values, ...override };
+      const { status, body } = await dryRun(backend, TEMPLATE_DIR, values);
+      if (status === 400 && body.errors?.length)
+        console.log(`ok   refused: ${what}`);
+      else {
+        failures++;
+        console.log(`FAIL accepted hostile input: ${what} (${status})`);
+      }
+    }
+  } finally {
+    await backend.stop();
+  }
+  if (failures) console.log(`${failures} check(s) failed`);
+  process.exit(failures ? 1 : 0);
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
