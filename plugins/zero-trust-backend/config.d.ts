@@ -1,9 +1,24 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * Configuration of the Zero Trust backend plugin. Live clusters are configured once, under
-   * `kubernetes.clusterLocatorMethods`, shared with Backstage's kubernetes plugin.
+   * `kubernetes.clusterLocatorMethods` (type `config`), shared with Backstage's kubernetes plugin:
+   * `url`, `name`, `serviceAccountToken`, `caData`/`caFile`, `skipTLSVerify`, and `authProvider`
+   * `serviceAccount` (the backend's own projected token) are honoured.
    */
   zeroTrust?: {
+    /**
+     * A local kubeconfig as one more live cluster, for development against a laptop cluster.
+     */
+    kubeconfig?: {
+      /** The kubeconfig file; the default locations (KUBECONFIG, ~/.kube/config) when absent. */
+      path?: string;
+      /** The context to use; the current context when absent. */
+      context?: string;
+      /** The cluster name shown in evidence; the context name when absent. */
+      name?: string;
+    };
     /**
      * Read-only clusters read from folders of manifests (for example `kubectl get … -o yaml`
      * output), for offline evidence review and demos. Nothing is ever written back.
@@ -14,5 +29,41 @@ export interface Config {
       /** The folder, absolute or relative to the backend's working directory; read recursively. */
       path: string;
     }>;
+    /** How the watch caches talk to live clusters. */
+    clusters?: {
+      /** Timeout of one list request (default 15 seconds). */
+      requestTimeout?: HumanDuration | string;
+      /** Objects per page of a list (default 500). */
+      pageSize?: number;
+      /** Server-side timeout of one watch before it is renewed (default 5 minutes). */
+      watchTimeout?: HumanDuration | string;
+      /** First retry delay after a failed list or watch; doubles up to maxBackoff (default 1 second). */
+      initialBackoff?: HumanDuration | string;
+      /** Longest retry delay (default 2 minutes). */
+      maxBackoff?: HumanDuration | string;
+      /** How often kinds that were not installed or forbidden are checked again (default 5 minutes). */
+      recheckInterval?: HumanDuration | string;
+      /** A cluster whose caches have not synced for this long is reported stale (default 10 minutes). */
+      staleAfter?: HumanDuration | string;
+    };
+    /** Size limits that protect the backend's memory. */
+    limits?: {
+      /** Components kept per SbomReport; larger reports are truncated and marked so (default 20000). */
+      sbomComponents?: number;
+    };
+    /** How the controls are evaluated. */
+    controls?: {
+      /** Istio's root namespace, whose selector-less policies are mesh-wide (default istio-system). */
+      meshRootNamespace?: string;
+      /** SPIFFE trust domain of workload principals (default cluster.local). */
+      trustDomain?: string;
+      /** Vulnerability thresholds. */
+      vulnerabilities?: {
+        /** Findings of this severity or worse fail the control (default critical). */
+        failAt?: 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+        /** Findings of this severity or worse, and better than failAt, warn (default high). */
+        warnAt?: 'critical' | 'high' | 'medium' | 'low' | 'unknown';
+      };
+    };
   };
 }

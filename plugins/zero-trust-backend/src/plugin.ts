@@ -7,6 +7,7 @@ import { zeroTrustPermissions } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { createRouter } from './service/router';
 import { ClusterRegistry } from './service/ClusterRegistry';
 import { PostureService } from './service/PostureService';
+import { readCollectorSettings } from './service/collectorSettings';
 
 /**
  * The Zero Trust backend plugin: each catalog component's posture, with evidence.
@@ -50,7 +51,11 @@ export const zeroTrustPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             catalog,
-            posture: new PostureService(clusters),
+            posture: new PostureService(
+              clusters,
+              catalog,
+              readCollectorSettings(config),
+            ),
             clusters,
           }),
         );

@@ -1,4 +1,11 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  RELATION_HAS_PART,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ControlResult,
   EntityPosture,
@@ -12,21 +19,42 @@ import {
   DEFAULT_COLLECTOR_SETTINGS,
 } from '../collectors/types';
 import { ClusterRegistry } from './ClusterRegistry';
-import { resolveWorkloads } from './resolveWorkloads';
+import { declaredCallers } from './declaredCallers';
+import { computePolicyDrift, hasDrift } from './policyDrift';
+import { ClusterWorkloads, resolveWorkloads } from './resolveWorkloads';
+import { aggregateSystemControls, componentRow } from './systemPosture';
 
-/** Computes an entity's posture from the cluster evidence the backend holds in memory. */
+/** Computes postures from the cluster evidence the backend holds in memory. */
 export class PostureService {
   constructor(
     private readonly clusters: ClusterRegistry,
+    private readonly catalog: CatalogService,
     private readonly settings: CollectorSettings = DEFAULT_COLLECTOR_SETTINGS,
   ) {}
 
-  async postureOf(entity: Entity): Promise<EntityPosture> {
+  /** A Component's posture, or a System's as the aggregate of its components. */
+  async postureOf(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPosture> {
+    return entity.kind.toLocaleLowerCase('en-US') === 'system'
+      ? this.systemPosture(entity, credentials)
+      : this.componentPosture(entity, credentials);
+  }
+
+  /** The workloads an entity maps to, per cluster (empty without kubernetes annotations). */
+  workloadsOf(entity: Entity): ClusterWorkloads[] {
+    const query = workloadQueryForEntity(entity);
+    return query ? resolveWorkloads(this.clusters.sources(), query) : [];
+  }
+
+  private async componentPosture(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPosture> {
     const generatedAt = new Date().toISOString();
     const query = workloadQueryForEntity(entity);
-    const workloads = query
-      ? resolveWorkloads(this.clusters.sources(), query)
-      : [];
+    const workloads = this.workloadsOf(entity);
     const unknown = (summary: string): ControlResult[] =>
       ZERO_TRUST_CONTROLS.map(c => ({
         control: c.id,
@@ -36,6 +64,7 @@ export class PostureService {
       }));
 
     let controls: ControlResult[];
+    let drift: EntityPosture['drift'];
     if (!query) {
       controls = unknown(
         'Not evaluated: the entity has no backstage.io/kubernetes-* annotation.',
@@ -50,6 +79,7 @@ export class PostureService {
         settings: this.settings,
         now: generatedAt,
       });
+      drift = await this.addDrift(entity, credentials, controls);
     }
     return {
       entityRef: stringifyEntityRef(entity),
@@ -57,6 +87,7 @@ export class PostureService {
       controls,
       clusters: this.clusters.list(),
       generatedAt,
+      drift,
       workloads: workloads.flatMap(w =>
         [...w.controllers, ...w.services].map(o => ({
           cluster: w.cluster.name,
@@ -65,6 +96,85 @@ export class PostureService {
           name: o.metadata.name,
         })),
       ),
+    };
+  }
+
+  /**
+   * Catalog ↔ policy drift of the callers, attached to the authorization control; a pass with
+   * drift becomes a warning, as the policies no longer say what the catalog says.
+   */
+  private async addDrift(
+    entity: Entity,
+    credentials: BackstageCredentials,
+    controls: ControlResult[],
+  ): Promise<EntityPosture['drift']> {
+    const index = controls.findIndex(c => c.control === 'authorization');
+    const authorization = controls[index];
+    if (authorization?.control !== 'authorization' || !authorization.details) {
+      return undefined;
+    }
+    const callers = await declaredCallers(
+      entity,
+      this.catalog,
+      credentials,
+      this.settings.trustDomain,
+    );
+    const drift = computePolicyDrift(
+      authorization.details,
+      callers,
+      this.settings.trustDomain,
+    );
+    const drifted = hasDrift(drift);
+    controls[index] = {
+      ...authorization,
+      status:
+        drifted && authorization.status === 'pass'
+          ? 'warn'
+          : authorization.status,
+      summary: drifted
+        ? `${authorization.summary} Drift from the catalog: ${[
+            drift.declaredNotAllowed.length &&
+              `${drift.declaredNotAllowed.length} declared caller(s) not allowed`,
+            drift.allowedNotDeclared.length &&
+              `${drift.allowedNotDeclared.length} allowed source(s) not declared`,
+          ]
+            .filter(Boolean)
+            .join(', ')}.`
+        : authorization.summary,
+      details: { ...authorization.details, drift },
+    };
+    return drift;
+  }
+
+  private async systemPosture(
+    system: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPosture> {
+    const refs = (system.relations ?? [])
+      .filter(r => r.type === RELATION_HAS_PART)
+      .map(r => r.targetRef)
+      .filter(ref => parseEntityRef(ref).kind === 'component');
+    const { items } = refs.length
+      ? await this.catalog.getEntitiesByRefs(
+          { entityRefs: refs },
+          { credentials },
+        )
+      : { items: [] };
+    const components = await Promise.all(
+      items
+        .filter((e): e is Entity => Boolean(e))
+        .map(e => this.componentPosture(e, credentials)),
+    );
+    components.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+    const controls = aggregateSystemControls(components);
+    return {
+      entityRef: stringifyEntityRef(system),
+      score: scoreControls(components.flatMap(c => c.controls)),
+      controls,
+      clusters: this.clusters.list(),
+      generatedAt: new Date().toISOString(),
+      components: components.map(componentRow),
+      workloads: components.flatMap(c => c.workloads ?? []),
     };
   }
 }

@@ -1,0 +1,45 @@
+import { Config } from '@backstage/config';
+import { SeverityCounts } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  CollectorSettings,
+  DEFAULT_COLLECTOR_SETTINGS,
+} from '../collectors/types';
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'];
+
+/** The collectors' knobs from `zeroTrust.controls`; a wrong value stops the backend at start. */
+export function readCollectorSettings(config: Config): CollectorSettings {
+  const d = DEFAULT_COLLECTOR_SETTINGS;
+  const severity = (key: string, fallback: keyof SeverityCounts) => {
+    const value = config.getOptionalString(key) ?? fallback;
+    if (!SEVERITIES.includes(value)) {
+      throw new Error(
+        `${key} must be one of ${SEVERITIES.join(', ')}, got "${value}"`,
+      );
+    }
+    return value as keyof SeverityCounts;
+  };
+  const fail = severity(
+    'zeroTrust.controls.vulnerabilities.failAt',
+    d.vulnerabilityFailSeverity,
+  );
+  const warn = severity(
+    'zeroTrust.controls.vulnerabilities.warnAt',
+    d.vulnerabilityWarnSeverity,
+  );
+  if (SEVERITIES.indexOf(warn) < SEVERITIES.indexOf(fail)) {
+    throw new Error(
+      `zeroTrust.controls.vulnerabilities.warnAt (${warn}) must not be more severe than failAt (${fail})`,
+    );
+  }
+  return {
+    meshRootNamespace:
+      config.getOptionalString('zeroTrust.controls.meshRootNamespace') ??
+      d.meshRootNamespace,
+    trustDomain:
+      config.getOptionalString('zeroTrust.controls.trustDomain') ??
+      d.trustDomain,
+    vulnerabilityFailSeverity: fail,
+    vulnerabilityWarnSeverity: warn,
+  };
+}

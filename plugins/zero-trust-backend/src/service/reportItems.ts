@@ -1,0 +1,262 @@
+import * as CDX from '@cyclonedx/cyclonedx-library';
+import {
+  SbomComponent,
+  SbomPage,
+  SbomQuery,
+  SeverityCounts,
+  VulnerabilityItem,
+  VulnerabilityPage,
+  VulnerabilityQuery,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+import { KubeObject } from '../sources/types';
+import { ClusterWorkloads } from './resolveWorkloads';
+
+const CONTAINER_LABEL = 'trivy-operator.container.name';
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v : undefined;
+
+/** `registry/repository:tag` of a Trivy report's artifact. */
+export function reportImage(report: KubeObject): string {
+  const r = obj((report as Json).report);
+  const artifact = obj(r.artifact);
+  const registry = str(obj(r.registry).server);
+  const repository = str(artifact.repository) ?? '?';
+  const tag = str(artifact.tag);
+  return `${registry ? `${registry}/` : ''}${repository}${
+    tag ? `:${tag}` : ''
+  }`;
+}
+
+/** SPDX ids, expressions or names of a CycloneDX component's licenses. */
+function licensesOf(component: Json): string[] {
+  return list(component.licenses).flatMap(entry => {
+    const e = obj(entry);
+    const license = obj(e.license);
+    const value = str(e.expression) ?? str(license.id) ?? str(license.name);
+    return value ? [value] : [];
+  });
+}
+
+/** Every component of every SbomReport of the workloads, with where it was found. */
+export function sbomComponents(workloads: ClusterWorkloads[]): SbomComponent[] {
+  return workloads.flatMap(w =>
+    w.reports.sbom.flatMap(report => {
+      const image = reportImage(report);
+      const container = report.metadata.labels?.[CONTAINER_LABEL];
+      const bom = obj(obj((report as Json).report).components);
+      return list(bom.components).flatMap(entry => {
+        const c = obj(entry);
+        const name = str(c.name);
+        if (!name) return [];
+        return [
+          {
+            name,
+            group: str(c.group),
+            version: str(c.version),
+            type: str(c.type) ?? 'library',
+            purl: str(c.purl),
+            licenses: licensesOf(c),
+            image,
+            container,
+            cluster: w.cluster.name,
+          },
+        ];
+      });
+    }),
+  );
+}
+
+/** The scanned images behind the SBOM, one per report. */
+export function sbomImages(workloads: ClusterWorkloads[]): SbomPage['images'] {
+  return workloads.flatMap(w =>
+    w.reports.sbom.map(report => {
+      const r = obj((report as Json).report);
+      return {
+        cluster: w.cluster.name,
+        namespace: report.metadata.namespace ?? '',
+        report: report.metadata.name,
+        container: report.metadata.labels?.[CONTAINER_LABEL],
+        image: reportImage(report),
+        digest: str(obj(r.artifact).digest),
+        components: list(obj(r.components).components).length,
+        scanner: str(obj(r.scanner).name),
+        updatedAt: str(r.updateTimestamp),
+      };
+    }),
+  );
+}
+
+const includes = (value: string | undefined, filter: string | undefined) =>
+  !filter ||
+  (value ?? '')
+    .toLocaleLowerCase('en-US')
+    .includes(filter.toLocaleLowerCase('en-US'));
+
+/** A filtered page of components, in a stable order (image, then name). */
+export function sbomPage(
+  entityRef: string,
+  components: SbomComponent[],
+  images: SbomPage['images'],
+  query: Required<Pick<SbomQuery, 'offset' | 'limit'>> & SbomQuery,
+): SbomPage {
+  const matching = components
+    .filter(
+      c =>
+        includes(c.name, query.name) &&
+        includes(c.type, query.type) &&
+        (!query.license || c.licenses.some(l => includes(l, query.license))),
+    )
+    .sort(
+      (a, b) =>
+        a.image.localeCompare(b.image) ||
+        a.name.localeCompare(b.name) ||
+        (a.version ?? '').localeCompare(b.version ?? ''),
+    );
+  return {
+    entityRef,
+    total: matching.length,
+    offset: query.offset,
+    limit: query.limit,
+    items: matching.slice(query.offset, query.offset + query.limit),
+    images,
+  };
+}
+
+/**
+ * The entity's components as one CycloneDX 1.5 BOM (JSON), built and serialized with the
+ * CycloneDX library so the download validates against the specification.
+ */
+export function cycloneDxBom(
+  entityRef: string,
+  components: SbomComponent[],
+): string {
+  const bom = new CDX.Models.Bom();
+  bom.metadata.component = new CDX.Models.Component(
+    CDX.Enums.ComponentType.Application,
+    entityRef,
+  );
+  const seen = new Set<string>();
+  for (const c of components) {
+    const key = c.purl ?? `${c.group ?? ''}/${c.name}@${c.version ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const type = Object.values(CDX.Enums.ComponentType).includes(
+      c.type as CDX.Enums.ComponentType,
+    )
+      ? (c.type as CDX.Enums.ComponentType)
+      : CDX.Enums.ComponentType.Library;
+    const component = new CDX.Models.Component(type, c.name, {
+      group: c.group,
+      version: c.version,
+      bomRef: key,
+    });
+    if (c.purl) {
+      try {
+        component.purl = c.purl;
+      } catch {
+        // A malformed purl is dropped rather than failing the download.
+      }
+    }
+    for (const license of c.licenses) {
+      component.licenses.add(
+        /[ ()]/.test(license)
+          ? new CDX.Models.LicenseExpression(license)
+          : new CDX.Models.NamedLicense(license),
+      );
+    }
+    bom.components.add(component);
+  }
+  const serializer = new CDX.Serialize.JsonSerializer(
+    new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot5),
+  );
+  return serializer.serialize(bom, { sortLists: true, space: 2 });
+}
+
+const SEVERITIES: (keyof SeverityCounts)[] = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'unknown',
+];
+
+const severityOf = (value: unknown): keyof SeverityCounts => {
+  const s = String(value ?? '').toLowerCase();
+  return (SEVERITIES as string[]).includes(s)
+    ? (s as keyof SeverityCounts)
+    : 'unknown';
+};
+
+/** Every finding of every VulnerabilityReport of the workloads. */
+export function vulnerabilityItems(
+  workloads: ClusterWorkloads[],
+): VulnerabilityItem[] {
+  return workloads.flatMap(w =>
+    w.reports.vulnerability.flatMap(report => {
+      const image = reportImage(report);
+      const container = report.metadata.labels?.[CONTAINER_LABEL];
+      return list(obj((report as Json).report).vulnerabilities).flatMap(
+        entry => {
+          const v = obj(entry);
+          const id = str(v.vulnerabilityID);
+          if (!id) return [];
+          return [
+            {
+              id,
+              severity: severityOf(v.severity),
+              resource: str(v.resource) ?? '?',
+              installedVersion: str(v.installedVersion),
+              fixedVersion: str(v.fixedVersion),
+              title: str(v.title),
+              link: str(v.primaryLink),
+              score: typeof v.score === 'number' ? v.score : undefined,
+              cluster: w.cluster.name,
+              namespace: report.metadata.namespace ?? '',
+              image,
+              container,
+            },
+          ];
+        },
+      );
+    }),
+  );
+}
+
+/** A page of findings, most severe first, then by score and id. */
+export function vulnerabilityPage(
+  entityRef: string,
+  items: VulnerabilityItem[],
+  query: Required<Pick<VulnerabilityQuery, 'offset' | 'limit'>> &
+    VulnerabilityQuery,
+): VulnerabilityPage {
+  const counts = Object.fromEntries(
+    SEVERITIES.map(s => [s, 0]),
+  ) as unknown as SeverityCounts;
+  for (const item of items) counts[item.severity] += 1;
+  const rank = (s: keyof SeverityCounts) => SEVERITIES.indexOf(s);
+  const matching = items
+    .filter(
+      i =>
+        (!query.minSeverity || rank(i.severity) <= rank(query.minSeverity)) &&
+        (!query.fixable || Boolean(i.fixedVersion)),
+    )
+    .sort(
+      (a, b) =>
+        rank(a.severity) - rank(b.severity) ||
+        (b.score ?? 0) - (a.score ?? 0) ||
+        a.id.localeCompare(b.id),
+    );
+  return {
+    entityRef,
+    counts,
+    total: matching.length,
+    offset: query.offset,
+    limit: query.limit,
+    items: matching.slice(query.offset, query.offset + query.limit),
+  };
+}
