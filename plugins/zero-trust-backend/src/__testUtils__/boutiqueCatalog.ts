@@ -50,7 +50,7 @@ export function boutiqueEntities(): Entity[] {
       const value = (entity.spec as Record<string, unknown> | undefined)?.[
         field
       ];
-      const targets = Array.isArray(value) ? value : value ? [value] : [];
+      const targets = [value].flat().filter(Boolean);
       for (const target of targets as string[]) {
         const targetRef = stringifyEntityRef(
           parseEntityRef(target, {
