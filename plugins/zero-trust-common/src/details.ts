@@ -77,6 +77,8 @@ export interface AuthorizationPolicySummary extends ObjectLocation {
 export interface PolicyDrift {
   /** The SPIFFE trust domain used to turn catalog entities into principals. */
   trustDomain: string;
+  /** Every caller the catalog declares (dependsOn / consumesApis) with a mesh identity. */
+  declared: { entityRef: string; principal: string }[];
   /** Callers the catalog declares (dependsOn / consumesApis) that no ALLOW rule admits. */
   declaredNotAllowed: { entityRef: string; principal: string }[];
   /** Principals or namespaces an ALLOW rule admits that no declared caller accounts for. */

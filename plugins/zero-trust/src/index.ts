@@ -4,5 +4,9 @@
  * @packageDocumentation
  */
 
-export { zeroTrustPlugin, EntityZeroTrustContent } from './plugin';
+export {
+  zeroTrustPlugin,
+  EntityZeroTrustContent,
+  EntityZeroTrustCard,
+} from './plugin';
 export * from './api';

@@ -1,6 +1,7 @@
 import {
   createApiFactory,
   createPlugin,
+  createComponentExtension,
   createRoutableExtension,
   createRouteRef,
   discoveryApiRef,
@@ -39,5 +40,20 @@ export const EntityZeroTrustContent = zeroTrustPlugin.provide(
     component: () =>
       import('./components/ZeroTrustContent').then(m => m.ZeroTrustContent),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Zero Trust overview card for the Overview tab of legacy apps.
+ *
+ * @public
+ */
+export const EntityZeroTrustCard = zeroTrustPlugin.provide(
+  createComponentExtension({
+    name: 'EntityZeroTrustCard',
+    component: {
+      lazy: () =>
+        import('./components/OverviewCard').then(m => m.EntityZeroTrustCard),
+    },
   }),
 );

@@ -83,6 +83,10 @@ export function computePolicyDrift(
 
   return {
     trustDomain,
+    declared: resolved.map(c => ({
+      entityRef: c.entityRef,
+      principal: c.principal!,
+    })),
     declaredNotAllowed: authorization.denyByDefault
       ? resolved
           .filter(c => !admits(c))

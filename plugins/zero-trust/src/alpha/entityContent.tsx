@@ -5,7 +5,7 @@ export const zeroTrustEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/zero-trust',
     title: 'Zero Trust',
-    filter: 'kind:component,system',
+    filter: { kind: { $in: ['component', 'system'] } },
     loader: () =>
       import('../components/ZeroTrustContent').then(m => (
         <m.ZeroTrustContent />

@@ -1,6 +1,7 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { zeroTrustApi } from './api';
 import { zeroTrustEntityContent } from './entityContent';
+import { zeroTrustEntityCard } from './entityCard';
 
 /**
  * The Zero Trust frontend plugin for Backstage's new frontend system.
@@ -10,5 +11,5 @@ import { zeroTrustEntityContent } from './entityContent';
 export default createFrontendPlugin({
   pluginId: 'zero-trust',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [zeroTrustApi, zeroTrustEntityContent],
+  extensions: [zeroTrustApi, zeroTrustEntityContent, zeroTrustEntityCard],
 });

@@ -51,3 +51,71 @@ describe('ZeroTrustClient', () => {
     });
   });
 });
+
+describe('ZeroTrustClient routes', () => {
+  registerMswTestHooks(server);
+  const client = new ZeroTrustClient({
+    discoveryApi: { getBaseUrl: async () => baseUrl },
+    fetchApi: { fetch: (...args) => fetch(...args) },
+  });
+  const entity = { kind: 'Component', namespace: 'default', name: 'cart' };
+
+  it('sends the SBOM and vulnerability filters as query parameters, leaving out unset ones', async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(
+        `${baseUrl}/v1/entities/component/default/cart/sbom`,
+        ({ request }) => {
+          seen.push(new URL(request.url).search);
+          return HttpResponse.json({ items: [] });
+        },
+      ),
+      http.get(
+        `${baseUrl}/v1/entities/component/default/cart/vulnerabilities`,
+        ({ request }) => {
+          seen.push(new URL(request.url).search);
+          return HttpResponse.json({ items: [] });
+        },
+      ),
+    );
+    await client.getSbom(entity, {
+      name: 'netty',
+      type: undefined,
+      offset: 0,
+      limit: 25,
+    });
+    await client.getVulnerabilities(entity, {
+      minSeverity: 'high',
+      fixable: true,
+    });
+    expect(seen).toEqual([
+      '?name=netty&offset=0&limit=25',
+      '?minSeverity=high&fixable=true',
+    ]);
+  });
+
+  it('downloads the CycloneDX SBOM and the evidence export as blobs', async () => {
+    server.use(
+      http.get(
+        `${baseUrl}/v1/entities/component/default/cart/sbom`,
+        ({ request }) =>
+          new URL(request.url).searchParams.get('format') === 'cyclonedx'
+            ? HttpResponse.text('{"bomFormat":"CycloneDX"}')
+            : HttpResponse.error(),
+      ),
+      http.get(
+        `${baseUrl}/v1/entities/component/default/cart/evidence`,
+        ({ request }) =>
+          HttpResponse.text(
+            `format=${new URL(request.url).searchParams.get('format')}`,
+          ),
+      ),
+    );
+    expect(await (await client.downloadSbom(entity)).text()).toBe(
+      '{"bomFormat":"CycloneDX"}',
+    );
+    expect(await (await client.downloadEvidence(entity, 'csv')).text()).toBe(
+      'format=csv',
+    );
+  });
+});

@@ -4,8 +4,23 @@ import { ResponseError } from '@backstage/errors';
 import {
   ClusterHealth,
   EntityPosture,
+  EvidenceFormat,
+  SbomPage,
+  SbomQuery,
+  VulnerabilityPage,
+  VulnerabilityQuery,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ZeroTrustApi } from './ZeroTrustApi';
+
+/** `?a=1&b=x` from the defined values of a query object. */
+function queryString(query: object = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
 
 /**
  * Default {@link ZeroTrustApi} implementation over Backstage's discovery and fetch APIs.
@@ -21,23 +36,64 @@ export class ZeroTrustClient implements ZeroTrustApi {
   ) {}
 
   async getPosture(entity: CompoundEntityRef): Promise<EntityPosture> {
-    const path = [entity.kind, entity.namespace, entity.name]
-      .map(p => encodeURIComponent(p.toLocaleLowerCase('en-US')))
-      .join('/');
-    return this.get(`/v1/entities/${path}/posture`);
+    return (await this.fetch(`${this.entityPath(entity)}/posture`)).json();
   }
 
   async getClusters(): Promise<ClusterHealth[]> {
-    const body = await this.get<{ items: ClusterHealth[] }>('/v1/clusters');
+    const body = (await (await this.fetch('/v1/clusters')).json()) as {
+      items: ClusterHealth[];
+    };
     return body.items;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getSbom(
+    entity: CompoundEntityRef,
+    query?: SbomQuery,
+  ): Promise<SbomPage> {
+    return (
+      await this.fetch(`${this.entityPath(entity)}/sbom${queryString(query)}`)
+    ).json();
+  }
+
+  async downloadSbom(entity: CompoundEntityRef): Promise<Blob> {
+    return (
+      await this.fetch(`${this.entityPath(entity)}/sbom?format=cyclonedx`)
+    ).blob();
+  }
+
+  async getVulnerabilities(
+    entity: CompoundEntityRef,
+    query?: VulnerabilityQuery,
+  ): Promise<VulnerabilityPage> {
+    return (
+      await this.fetch(
+        `${this.entityPath(entity)}/vulnerabilities${queryString(query)}`,
+      )
+    ).json();
+  }
+
+  async downloadEvidence(
+    entity: CompoundEntityRef,
+    format: EvidenceFormat,
+  ): Promise<Blob> {
+    return (
+      await this.fetch(`${this.entityPath(entity)}/evidence?format=${format}`)
+    ).blob();
+  }
+
+  private entityPath(entity: CompoundEntityRef): string {
+    const path = [entity.kind, entity.namespace, entity.name]
+      .map(p => encodeURIComponent(p.toLocaleLowerCase('en-US')))
+      .join('/');
+    return `/v1/entities/${path}`;
+  }
+
+  private async fetch(path: string): Promise<Response> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('zero-trust');
     const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return response.json();
+    return response;
   }
 }

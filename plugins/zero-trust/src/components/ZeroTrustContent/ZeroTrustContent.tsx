@@ -1,37 +1,60 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  getCompoundEntityRef,
+} from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
+import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
 import useAsync from 'react-use/esm/useAsync';
-import {
-  ControlResult,
-  controlTitle,
-} from '@zero-trust-k8s/plugin-zero-trust-common';
 import { zeroTrustApiRef } from '../../api';
-import { ControlStatusChip } from '../ControlStatusChip';
+import { ControlCard } from '../ControlCard';
+import { EvidenceMatrix } from '../EvidenceMatrix';
+import { ClusterAlerts, OverviewCard } from '../OverviewCard';
+import { ReachabilityCard } from '../ReachabilityCard';
+import { SbomViewer } from '../SbomViewer';
+import { SystemMatrix } from '../SystemMatrix';
+import { VulnerabilitiesCard } from '../VulnerabilitiesCard';
 
-const columns: TableColumn<ControlResult>[] = [
-  { title: 'Control', render: row => controlTitle(row.control) },
-  { title: 'Status', render: row => <ControlStatusChip status={row.status} /> },
-  { title: 'Summary', field: 'summary' },
-  { title: 'Evidence', render: row => `${row.evidence.length} object(s)` },
-];
+function ComponentView(props: {
+  entity: CompoundEntityRef;
+  posture: EntityPosture;
+}) {
+  const { posture } = props;
+  const sbom = posture.controls.find(c => c.control === 'sbom');
+  return (
+    <>
+      <Grid item xs={12} md={6}>
+        <ReachabilityCard entityRef={posture.entityRef} drift={posture.drift} />
+      </Grid>
+      {posture.controls.map(result => (
+        <Grid item xs={12} md={6} key={result.control}>
+          <ControlCard result={result} clusters={posture.clusters} />
+        </Grid>
+      ))}
+      <Grid item xs={12}>
+        <SbomViewer
+          entity={props.entity}
+          details={sbom?.control === 'sbom' ? sbom.details : undefined}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <VulnerabilitiesCard entity={props.entity} />
+      </Grid>
+    </>
+  );
+}
 
-/** The Zero Trust tab of an entity page. */
+/** The Zero Trust tab of a Component or System page. */
 export function ZeroTrustContent() {
   const { entity } = useEntity();
   const api = useApi(zeroTrustApiRef);
+  const ref = getCompoundEntityRef(entity);
   const { value, loading, error } = useAsync(
-    () => api.getPosture(getCompoundEntityRef(entity)),
-    [api, entity],
+    () => api.getPosture(ref),
+    [api, ref.kind, ref.namespace, ref.name],
   );
 
   if (loading) {
@@ -40,38 +63,32 @@ export function ZeroTrustContent() {
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
-  const unknown = value!.controls.filter(c => c.status === 'unknown').length;
+  const posture = value!;
+  const unknown = posture.controls.filter(c => c.status === 'unknown').length;
   return (
     <Grid container spacing={3}>
-      {unknown > 0 && (
-        <Grid item xs={12}>
+      <Grid item xs={12}>
+        <ClusterAlerts clusters={posture.clusters} />
+        {unknown > 0 && (
           <Alert severity="info" role="status">
-            Preview: {unknown} of {value!.controls.length} controls have no
-            evidence yet and read "Unknown". Nothing below claims a result
-            without evidence.
+            {unknown} of {posture.controls.length} controls have no evidence and
+            read "Unknown": nothing here claims a result without a live object
+            behind it.
           </Alert>
+        )}
+      </Grid>
+      <Grid item xs={12} md={posture.components ? 12 : 6}>
+        <OverviewCard posture={posture} />
+      </Grid>
+      {posture.components ? (
+        <Grid item xs={12}>
+          <SystemMatrix components={posture.components} />
         </Grid>
+      ) : (
+        <ComponentView entity={ref} posture={posture} />
       )}
       <Grid item xs={12}>
-        <InfoCard
-          title="Zero Trust posture"
-          subheader={
-            value!.score === undefined
-              ? 'Score: not available'
-              : `Score: ${value!.score}/100`
-          }
-        >
-          <Table<ControlResult>
-            options={{
-              paging: false,
-              search: false,
-              toolbar: false,
-              padding: 'dense',
-            }}
-            columns={columns}
-            data={value!.controls}
-          />
-        </InfoCard>
+        <EvidenceMatrix entity={ref} posture={posture} />
       </Grid>
     </Grid>
   );

@@ -1,0 +1,2 @@
+export { ControlCard, EvidenceList } from './ControlCard';
+export { stateHelp } from './stateHelp';

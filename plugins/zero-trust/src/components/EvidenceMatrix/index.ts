@@ -1,0 +1,1 @@
+export { EvidenceMatrix } from './EvidenceMatrix';

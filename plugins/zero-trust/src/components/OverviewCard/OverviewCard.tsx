@@ -1,0 +1,88 @@
+import { InfoCard, Link } from '@backstage/core-components';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import {
+  ClusterHealth,
+  EntityPosture,
+  controlTitle,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+import { ControlStatusChip } from '../ControlStatusChip';
+import { ageOf } from '../shared/format';
+
+/** Problems of the clusters the posture was read from: errors, staleness, pending sync. */
+export function ClusterAlerts({ clusters }: { clusters: ClusterHealth[] }) {
+  if (clusters.length === 0) {
+    return (
+      <Alert severity="warning">
+        The Zero Trust backend reads no cluster. Configure clusters under
+        kubernetes.clusterLocatorMethods (or zeroTrust.snapshots).
+      </Alert>
+    );
+  }
+  return (
+    <>
+      {clusters
+        .filter(c => !c.healthy || c.stale)
+        .map(c => (
+          <Alert key={c.name} severity="warning" style={{ marginBottom: 8 }}>
+            Cluster {c.name}
+            {c.stale
+              ? `: data is stale, last synced ${ageOf(c.stalenessSeconds)}`
+              : ''}
+            {c.errors.length > 0 ? `: ${c.errors.join('; ')}` : ''}
+          </Alert>
+        ))}
+    </>
+  );
+}
+
+/**
+ * The posture at a glance: score, one chip per control (each links to its card when `linkTo` is
+ * given) and how fresh the cluster data is.
+ */
+export function OverviewCard(props: {
+  posture: EntityPosture;
+  /** Base path of the Zero Trust tab, to link each chip to its card. */
+  linkTo?: string;
+}) {
+  const { posture } = props;
+  const freshest = posture.clusters
+    .map(c => c.stalenessSeconds)
+    .filter((s): s is number => s !== undefined);
+  return (
+    <InfoCard
+      title="Zero Trust"
+      subheader={
+        posture.score === undefined
+          ? 'Score: not available (no control has evidence)'
+          : `Score: ${posture.score}/100`
+      }
+    >
+      <Grid container spacing={1} role="list" aria-label="Controls">
+        {posture.controls.map(c => (
+          <Grid item xs={12} sm={6} key={c.control} role="listitem">
+            <ControlStatusChip status={c.status} />{' '}
+            {props.linkTo ? (
+              <Link to={`${props.linkTo}#zt-${c.control}`}>
+                {controlTitle(c.control)}
+              </Link>
+            ) : (
+              controlTitle(c.control)
+            )}
+          </Grid>
+        ))}
+      </Grid>
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="p"
+        style={{ marginTop: 8 }}
+      >
+        {posture.clusters.length} cluster(s)
+        {freshest.length > 0 ? `, synced ${ageOf(Math.max(...freshest))}` : ''};
+        evaluated {new Date(posture.generatedAt).toLocaleString()}.
+      </Typography>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,2 @@
+export { OverviewCard, ClusterAlerts } from './OverviewCard';
+export { EntityZeroTrustCard } from './EntityZeroTrustCard';

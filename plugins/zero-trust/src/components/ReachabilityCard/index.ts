@@ -1,0 +1,1 @@
+export { ReachabilityCard, reachabilityGraph } from './ReachabilityCard';

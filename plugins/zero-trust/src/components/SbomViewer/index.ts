@@ -1,0 +1,1 @@
+export { SbomViewer } from './SbomViewer';

@@ -1,0 +1,1 @@
+export { SystemMatrix } from './SystemMatrix';

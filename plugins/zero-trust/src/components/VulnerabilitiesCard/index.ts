@@ -1,0 +1,1 @@
+export { VulnerabilitiesCard } from './VulnerabilitiesCard';

@@ -1,0 +1,44 @@
+import {
+  ControlDetailsMap,
+  ControlId,
+  ControlResult,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+import { ComponentType } from 'react';
+import { AuthorizationDetailsView, MtlsDetailsView } from './meshDetails';
+import { SegmentationDetailsView } from './networkDetails';
+import {
+  AdmissionDetailsView,
+  SbomDetailsView,
+  VulnerabilityDetailsView,
+} from './supplyChainDetails';
+import { GitOpsDetailsView, RolloutDetailsView } from './deliveryDetails';
+import {
+  IdentityDetailsView,
+  RuntimeDetailsView,
+  SecretsDetailsView,
+} from './runtimeDetails';
+
+const VIEWS: {
+  [C in ControlId]: ComponentType<{ details: ControlDetailsMap[C] }>;
+} = {
+  mtls: MtlsDetailsView,
+  authorization: AuthorizationDetailsView,
+  segmentation: SegmentationDetailsView,
+  admission: AdmissionDetailsView,
+  sbom: SbomDetailsView,
+  vulnerabilities: VulnerabilityDetailsView,
+  rollout: RolloutDetailsView,
+  gitops: GitOpsDetailsView,
+  secrets: SecretsDetailsView,
+  runtime: RuntimeDetailsView,
+  identity: IdentityDetailsView,
+};
+
+/** The typed details of a control result, or nothing when the control has none. */
+export function ControlDetails({ result }: { result: ControlResult }) {
+  if (!result.details) {
+    return null;
+  }
+  const View = VIEWS[result.control] as ComponentType<{ details: unknown }>;
+  return <View details={result.details} />;
+}

@@ -1,0 +1,43 @@
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { ReactNode } from 'react';
+
+/** A dense, labelled table for the detail sections of a card. */
+export function SimpleTable(props: {
+  label: string;
+  columns: string[];
+  rows: ReactNode[][];
+  empty?: string;
+}) {
+  if (props.rows.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        {props.empty ?? 'Nothing to show.'}
+      </Typography>
+    );
+  }
+  return (
+    <Table size="small" aria-label={props.label}>
+      <TableHead>
+        <TableRow>
+          {props.columns.map(c => (
+            <TableCell key={c}>{c}</TableCell>
+          ))}
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.rows.map((row, i) => (
+          <TableRow key={i}>
+            {row.map((cell, j) => (
+              <TableCell key={j}>{cell}</TableCell>
+            ))}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
