@@ -1,5 +1,9 @@
 import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { evidenceCsv, evidenceExport, evidenceMarkdown } from './evidenceExport';
+import {
+  evidenceCsv,
+  evidenceExport,
+  evidenceMarkdown,
+} from './evidenceExport';
 
 const posture: EntityPosture = {
   entityRef: 'component:default/x',
@@ -12,10 +16,22 @@ const posture: EntityPosture = {
       status: 'fail',
       summary: '=HYPERLINK("http://evil") | pipes, "quotes"\nand lines',
       evidence: [
-        { cluster: 'c', apiVersion: 'wgpolicyk8s.io/v1alpha2', kind: 'PolicyReport', namespace: 'ns', name: '+cmd', observedAt: 't' },
+        {
+          cluster: 'c',
+          apiVersion: 'wgpolicyk8s.io/v1alpha2',
+          kind: 'PolicyReport',
+          namespace: 'ns',
+          name: '+cmd',
+          observedAt: 't',
+        },
       ],
     },
-    { control: 'mtls', status: 'unknown', summary: 'no evidence', evidence: [] },
+    {
+      control: 'mtls',
+      status: 'unknown',
+      summary: 'no evidence',
+      evidence: [],
+    },
   ],
 };
 
@@ -31,13 +47,17 @@ describe('evidence export', () => {
   it('writes CSV that a spreadsheet will not run as formulas', () => {
     const csv = evidenceCsv(evidenceExport(posture));
     const [, first] = csv.split('\r\n');
-    expect(first).toContain(`"'=HYPERLINK(""http://evil"") | pipes, ""quotes""\nand lines"`);
+    expect(first).toContain(
+      `"'=HYPERLINK(""http://evil"") | pipes, ""quotes""\nand lines"`,
+    );
     expect(first).toContain(",'+cmd,");
   });
 
   it('escapes pipes and newlines in Markdown cells', () => {
     const md = evidenceMarkdown(evidenceExport(posture));
     expect(md).toContain('\\| pipes, "quotes" and lines');
-    expect(md.split('\n').filter(l => l.startsWith('| admission'))).toHaveLength(1);
+    expect(
+      md.split('\n').filter(l => l.startsWith('| admission')),
+    ).toHaveLength(1);
   });
 });

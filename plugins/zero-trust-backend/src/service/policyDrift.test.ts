@@ -1,7 +1,9 @@
 import { AuthorizationDetails } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { computePolicyDrift, principalMatches } from './policyDrift';
 
-const rule = (over: Partial<AuthorizationDetails['policies'][0]['rules'][0]>) => ({
+const rule = (
+  over: Partial<AuthorizationDetails['policies'][0]['rules'][0]>,
+) => ({
   principals: [],
   notPrincipals: [],
   namespaces: [],
@@ -39,11 +41,17 @@ const caller = (name: string, ns = 'shop') => ({
 
 describe('computePolicyDrift', () => {
   it('matches principals like Istio: exact, prefix, suffix and *', () => {
-    expect(principalMatches('cluster.local/ns/a/sa/b', 'cluster.local/ns/a/sa/b')).toBe(true);
-    expect(principalMatches('cluster.local/ns/a/*', 'cluster.local/ns/a/sa/b')).toBe(true);
+    expect(
+      principalMatches('cluster.local/ns/a/sa/b', 'cluster.local/ns/a/sa/b'),
+    ).toBe(true);
+    expect(
+      principalMatches('cluster.local/ns/a/*', 'cluster.local/ns/a/sa/b'),
+    ).toBe(true);
     expect(principalMatches('*/sa/b', 'cluster.local/ns/a/sa/b')).toBe(true);
     expect(principalMatches('*', 'anything')).toBe(true);
-    expect(principalMatches('cluster.local/ns/a/sa/c', 'cluster.local/ns/a/sa/b')).toBe(false);
+    expect(
+      principalMatches('cluster.local/ns/a/sa/c', 'cluster.local/ns/a/sa/b'),
+    ).toBe(false);
   });
 
   it('lists declared callers no ALLOW rule admits, and admitted principals nobody declared', () => {
@@ -52,22 +60,43 @@ describe('computePolicyDrift', () => {
         denyByDefault: true,
         policies: [
           policy('allow', [
-            rule({ principals: ['cluster.local/ns/shop/sa/frontend', 'cluster.local/ns/ops/sa/debug'] }),
+            rule({
+              principals: [
+                'cluster.local/ns/shop/sa/frontend',
+                'cluster.local/ns/ops/sa/debug',
+              ],
+            }),
           ]),
           // A DENY rule admits nobody.
-          policy('deny', [rule({ principals: ['cluster.local/ns/shop/sa/checkout'] })], 'DENY'),
+          policy(
+            'deny',
+            [rule({ principals: ['cluster.local/ns/shop/sa/checkout'] })],
+            'DENY',
+          ),
         ],
       },
-      [caller('frontend'), caller('checkout'), { entityRef: 'component:default/odd', reason: 'bad annotation' }],
+      [
+        caller('frontend'),
+        caller('checkout'),
+        { entityRef: 'component:default/odd', reason: 'bad annotation' },
+      ],
       'cluster.local',
     );
     expect(drift.declaredNotAllowed).toEqual([
-      { entityRef: 'component:default/checkout', principal: 'cluster.local/ns/shop/sa/checkout' },
+      {
+        entityRef: 'component:default/checkout',
+        principal: 'cluster.local/ns/shop/sa/checkout',
+      },
     ]);
     expect(drift.allowedNotDeclared).toEqual([
-      { principal: 'cluster.local/ns/ops/sa/debug', policy: { cluster: 'c', namespace: 'shop', name: 'allow' } },
+      {
+        principal: 'cluster.local/ns/ops/sa/debug',
+        policy: { cluster: 'c', namespace: 'shop', name: 'allow' },
+      },
     ]);
-    expect(drift.unresolved).toEqual([{ entityRef: 'component:default/odd', reason: 'bad annotation' }]);
+    expect(drift.unresolved).toEqual([
+      { entityRef: 'component:default/odd', reason: 'bad annotation' },
+    ]);
   });
 
   it('counts namespace rules and any-source rules, and ignores the waypoint identity', () => {
@@ -77,7 +106,9 @@ describe('computePolicyDrift', () => {
         waypoint: { cluster: 'c', namespace: 'shop', name: 'waypoint' },
         policies: [
           policy('ns', [rule({ namespaces: ['shop', 'monitoring'] })]),
-          policy('wp', [rule({ principals: ['cluster.local/ns/shop/sa/waypoint'] })]),
+          policy('wp', [
+            rule({ principals: ['cluster.local/ns/shop/sa/waypoint'] }),
+          ]),
           policy('open', [rule({ anySource: true })]),
         ],
       },
@@ -86,7 +117,10 @@ describe('computePolicyDrift', () => {
     );
     expect(drift.declaredNotAllowed).toEqual([]);
     expect(drift.allowedNotDeclared).toEqual([
-      { namespace: 'monitoring', policy: expect.objectContaining({ name: 'ns' }) },
+      {
+        namespace: 'monitoring',
+        policy: expect.objectContaining({ name: 'ns' }),
+      },
       { principal: '*', policy: expect.objectContaining({ name: 'open' }) },
     ]);
   });

@@ -137,7 +137,9 @@ describe('posture, SBOM, vulnerability and evidence routes on the demo', () => {
         ['critical', 'high'].includes(i.severity),
       ),
     ).toBe(true);
-    expect(high.body.total).toBeLessThan(high.body.counts.high + high.body.counts.medium + 1);
+    expect(high.body.total).toBeLessThan(
+      high.body.counts.high + high.body.counts.medium + 1,
+    );
   });
 
   it('exports the evidence as JSON, CSV and Markdown', async () => {
@@ -160,8 +162,12 @@ describe('posture, SBOM, vulnerability and evidence routes on the demo', () => {
       'entityRef,control,status,summary,cluster,apiVersion,kind,namespace,name,uid,resourceVersion,observedAt',
     );
     expect(lines).toHaveLength(json.body.rows.length + 1);
-    const md = await get('component/default/adservice/evidence?format=markdown');
-    expect(md.text).toMatch(/^# Zero Trust evidence: component:default\/adservice/);
+    const md = await get(
+      'component/default/adservice/evidence?format=markdown',
+    );
+    expect(md.text).toMatch(
+      /^# Zero Trust evidence: component:default\/adservice/,
+    );
     expect(md.text).toMatch(/\| admission \| fail \|/);
   });
 

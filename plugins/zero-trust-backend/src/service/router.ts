@@ -104,9 +104,7 @@ export async function createRouter(
    * The entity of the request path, read with the caller's own credentials (an entity they cannot
    * read does not exist for them: 404), after the permission policy allowed its posture.
    */
-  async function authorizedEntity(
-    req: express.Request,
-  ): Promise<{
+  async function authorizedEntity(req: express.Request): Promise<{
     entity: Entity;
     entityRef: string;
     credentials: BackstageCredentials;

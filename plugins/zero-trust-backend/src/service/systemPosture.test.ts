@@ -1,7 +1,13 @@
-import { EntityPosture, ZERO_TRUST_CONTROLS } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  EntityPosture,
+  ZERO_TRUST_CONTROLS,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 import { aggregateSystemControls, worstStatus } from './systemPosture';
 
-const posture = (name: string, statuses: Record<string, string>): EntityPosture => ({
+const posture = (
+  name: string,
+  statuses: Record<string, string>,
+): EntityPosture => ({
   entityRef: `component:default/${name}`,
   generatedAt: '2026-12-01T00:00:00Z',
   clusters: [],
@@ -31,7 +37,9 @@ describe('aggregateSystemControls', () => {
     ]);
     const admission = controls.find(c => c.control === 'admission')!;
     expect(admission.status).toBe('fail');
-    expect(admission.summary).toBe('1 fail, 1 warn, 1 pass of 3 components; fail: a.');
+    expect(admission.summary).toBe(
+      '1 fail, 1 warn, 1 pass of 3 components; fail: a.',
+    );
     expect(admission.evidence.map(e => e.name)).toEqual(['a']);
     expect(controls.find(c => c.control === 'mtls')!.status).toBe('unknown');
     expect(controls.find(c => c.control === 'sbom')).toMatchObject({
@@ -41,6 +49,8 @@ describe('aggregateSystemControls', () => {
   });
 
   it('is unknown for every control of a System without visible components', () => {
-    expect(aggregateSystemControls([]).every(c => c.status === 'unknown')).toBe(true);
+    expect(aggregateSystemControls([]).every(c => c.status === 'unknown')).toBe(
+      true,
+    );
   });
 });
