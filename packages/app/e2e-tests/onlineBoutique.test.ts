@@ -57,33 +57,3 @@ test('the checkoutservice page shows its dependencies', async ({ page }) => {
     fullPage: true,
   });
 });
-
-test('the Zero Trust tab opens on a component', async ({ page }) => {
-  await page.goto('/catalog/default/component/checkoutservice');
-  await page
-    .getByRole('navigation', { name: 'Content navigation' })
-    .getByRole('link', { name: 'Zero Trust' })
-    .click();
-  await expect(page).toHaveURL(/\/zero-trust$/);
-  await expect(page.getByText('Zero Trust posture')).toBeVisible();
-  await expect(page.getByRole('cell', { name: 'Mutual TLS' })).toBeVisible();
-  await page.screenshot({
-    path: `${SCREENSHOT_DIR}/zero-trust-tab.png`,
-    fullPage: true,
-  });
-});
-
-test('the adservice tab shows its failing require-ro-rootfs check from the demo snapshot', async ({
-  page,
-}) => {
-  await page.goto('/catalog/default/component/adservice/zero-trust');
-  const admission = page
-    .getByRole('row')
-    .filter({ hasText: 'Admission policy' });
-  await expect(admission.getByLabel('status: Fail')).toBeVisible();
-  await expect(admission).toContainText('require-ro-rootfs');
-  await page.screenshot({
-    path: `${SCREENSHOT_DIR}/adservice-zero-trust.png`,
-    fullPage: true,
-  });
-});

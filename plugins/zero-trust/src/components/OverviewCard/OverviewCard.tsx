@@ -51,38 +51,42 @@ export function OverviewCard(props: {
     .map(c => c.stalenessSeconds)
     .filter((s): s is number => s !== undefined);
   return (
-    <InfoCard
-      title="Zero Trust"
-      subheader={
-        posture.score === undefined
-          ? 'Score: not available (no control has evidence)'
-          : `Score: ${posture.score}/100`
-      }
-    >
-      <Grid container spacing={1} role="list" aria-label="Controls">
-        {posture.controls.map(c => (
-          <Grid item xs={12} sm={6} key={c.control} role="listitem">
-            <ControlStatusChip status={c.status} />{' '}
-            {props.linkTo ? (
-              <Link to={`${props.linkTo}#zt-${c.control}`}>
-                {controlTitle(c.control)}
-              </Link>
-            ) : (
-              controlTitle(c.control)
-            )}
-          </Grid>
-        ))}
-      </Grid>
-      <Typography
-        variant="caption"
-        color="textSecondary"
-        component="p"
-        style={{ marginTop: 8 }}
+    <section aria-label="Zero Trust overview">
+      <InfoCard
+        title="Zero Trust"
+        subheader={
+          posture.score === undefined
+            ? 'Score: not available (no control has evidence)'
+            : `Score: ${posture.score}/100`
+        }
       >
-        {posture.clusters.length} cluster(s)
-        {freshest.length > 0 ? `, synced ${ageOf(Math.max(...freshest))}` : ''};
-        evaluated {new Date(posture.generatedAt).toLocaleString()}.
-      </Typography>
-    </InfoCard>
+        <Grid container spacing={1} role="list" aria-label="Controls">
+          {posture.controls.map(c => (
+            <Grid item xs={12} sm={6} key={c.control} role="listitem">
+              <ControlStatusChip status={c.status} />{' '}
+              {props.linkTo ? (
+                <Link to={`${props.linkTo}#zt-${c.control}`}>
+                  {controlTitle(c.control)}
+                </Link>
+              ) : (
+                controlTitle(c.control)
+              )}
+            </Grid>
+          ))}
+        </Grid>
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="p"
+          style={{ marginTop: 8 }}
+        >
+          {posture.clusters.length} cluster(s)
+          {freshest.length > 0
+            ? `, synced ${ageOf(Math.max(...freshest))}`
+            : ''}
+          ; evaluated {new Date(posture.generatedAt).toLocaleString()}.
+        </Typography>
+      </InfoCard>
+    </section>
   );
 }

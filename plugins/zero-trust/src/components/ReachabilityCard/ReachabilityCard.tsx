@@ -55,62 +55,64 @@ export function ReachabilityCard(props: {
   const drifted =
     drift.declaredNotAllowed.length + drift.allowedNotDeclared.length;
   return (
-    <InfoCard
-      title="Who can reach it"
-      subheader="Callers the AuthorizationPolicies allow, against callers the catalog declares (dependsOn, consumesApis)"
-    >
-      {drifted > 0 ? (
-        <Alert severity="warning" style={{ marginBottom: 8 }}>
-          Drift: {drift.declaredNotAllowed.length} declared caller(s) not
-          allowed, {drift.allowedNotDeclared.length} allowed source(s) not
-          declared.
-        </Alert>
-      ) : (
-        <Alert severity="success" style={{ marginBottom: 8 }}>
-          Policies and catalog agree.
-        </Alert>
-      )}
-      {graph.edges.length > 0 && (
-        <div style={{ maxHeight: 360, overflow: 'hidden' }}>
-          <DependencyGraph
-            nodes={graph.nodes}
-            edges={graph.edges}
-            direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
-            labelPosition={DependencyGraphTypes.LabelPosition.CENTER}
-            paddingX={20}
-            paddingY={20}
-            fit="contain"
-            zoom="disabled"
-          />
-        </div>
-      )}
-      <SimpleTable
-        label="Callers"
-        columns={['Caller', 'Identity', 'Catalog', 'Policy']}
-        empty="No caller is declared or allowed."
-        rows={[
-          ...drift.declared.map(d => [
-            d.entityRef,
-            d.principal,
-            'declared',
-            drift.declaredNotAllowed.some(x => x.entityRef === d.entityRef)
-              ? 'NOT allowed'
-              : 'allowed',
-          ]),
-          ...drift.allowedNotDeclared.map(a => [
-            '—',
-            a.principal ?? `namespace ${a.namespace}`,
-            'NOT declared',
-            `allowed by ${formatLocation(a.policy)}`,
-          ]),
-          ...drift.unresolved.map(u => [
-            u.entityRef,
-            `unknown: ${u.reason}`,
-            'declared',
-            '—',
-          ]),
-        ]}
-      />
-    </InfoCard>
+    <section aria-label="Who can reach it">
+      <InfoCard
+        title="Who can reach it"
+        subheader="Callers the AuthorizationPolicies allow, against callers the catalog declares (dependsOn, consumesApis)"
+      >
+        {drifted > 0 ? (
+          <Alert severity="warning" style={{ marginBottom: 8 }}>
+            Drift: {drift.declaredNotAllowed.length} declared caller(s) not
+            allowed, {drift.allowedNotDeclared.length} allowed source(s) not
+            declared.
+          </Alert>
+        ) : (
+          <Alert severity="success" style={{ marginBottom: 8 }}>
+            Policies and catalog agree.
+          </Alert>
+        )}
+        {graph.edges.length > 0 && (
+          <div style={{ maxHeight: 360, overflow: 'hidden' }}>
+            <DependencyGraph
+              nodes={graph.nodes}
+              edges={graph.edges}
+              direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
+              labelPosition={DependencyGraphTypes.LabelPosition.CENTER}
+              paddingX={20}
+              paddingY={20}
+              fit="contain"
+              zoom="disabled"
+            />
+          </div>
+        )}
+        <SimpleTable
+          label="Callers"
+          columns={['Caller', 'Identity', 'Catalog', 'Policy']}
+          empty="No caller is declared or allowed."
+          rows={[
+            ...drift.declared.map(d => [
+              d.entityRef,
+              d.principal,
+              'declared',
+              drift.declaredNotAllowed.some(x => x.entityRef === d.entityRef)
+                ? 'NOT allowed'
+                : 'allowed',
+            ]),
+            ...drift.allowedNotDeclared.map(a => [
+              '—',
+              a.principal ?? `namespace ${a.namespace}`,
+              'NOT declared',
+              `allowed by ${formatLocation(a.policy)}`,
+            ]),
+            ...drift.unresolved.map(u => [
+              u.entityRef,
+              `unknown: ${u.reason}`,
+              'declared',
+              '—',
+            ]),
+          ]}
+        />
+      </InfoCard>
+    </section>
   );
 }

@@ -77,100 +77,102 @@ export function SbomViewer(props: {
   };
 
   return (
-    <InfoCard
-      title="SBOM"
-      subheader={
-        value
-          ? `${value.total} component(s) in ${value.images.length} image(s)`
-          : 'Components of the running images (Trivy SbomReports)'
-      }
-      action={
-        <Button variant="outlined" size="small" onClick={download}>
-          Download CycloneDX
-        </Button>
-      }
-    >
-      {downloadError && <ResponseErrorPanel error={downloadError} />}
-      <div style={{ display: 'flex', gap: 16, marginBottom: 8 }}>
-        <TextField
-          size="small"
-          label="Search components"
-          value={search}
-          onChange={e => setSearch(e.target.value)}
-          inputProps={{ 'aria-label': 'Search components' }}
-        />
-        <TextField
-          select
-          size="small"
-          label="Type"
-          value={type}
-          style={{ minWidth: 160 }}
-          onChange={e => {
-            setType(e.target.value);
-            setPage(0);
-          }}
-        >
-          {TYPES.map(t => (
-            <MenuItem key={t} value={t}>
-              {t}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          select
-          size="small"
-          label="License"
-          value={license}
-          style={{ minWidth: 160 }}
-          onChange={e => {
-            setLicense(e.target.value);
-            setPage(0);
-          }}
-        >
-          {licenses.map(l => (
-            <MenuItem key={l} value={l}>
-              {l}
-            </MenuItem>
-          ))}
-        </TextField>
-      </div>
-      {loading && <LinearProgress aria-label="Loading components" />}
-      {error && <ResponseErrorPanel error={error} />}
-      {value && (
-        <>
-          {value.images.map(i => (
-            <Typography key={i.report} variant="caption" component="p">
-              {i.container ? `${i.container}: ` : ''}
-              {i.image}
-              {i.digest ? ` @ ${i.digest}` : ''}
-            </Typography>
-          ))}
-          <SimpleTable
-            label="SBOM components"
-            columns={['Name', 'Version', 'Type', 'Licenses', 'Package URL']}
-            empty="No component matches."
-            rows={value.items.map(c => [
-              c.group ? `${c.group}/${c.name}` : c.name,
-              c.version ?? '—',
-              c.type,
-              c.licenses.join(', ') || 'unknown',
-              <code style={{ wordBreak: 'break-all' }}>{c.purl ?? '—'}</code>,
-            ])}
+    <section aria-label="SBOM">
+      <InfoCard
+        title="SBOM"
+        subheader={
+          value
+            ? `${value.total} component(s) in ${value.images.length} image(s)`
+            : 'Components of the running images (Trivy SbomReports)'
+        }
+        action={
+          <Button variant="outlined" size="small" onClick={download}>
+            Download CycloneDX
+          </Button>
+        }
+      >
+        {downloadError && <ResponseErrorPanel error={downloadError} />}
+        <div style={{ display: 'flex', gap: 16, marginBottom: 8 }}>
+          <TextField
+            size="small"
+            label="Search components"
+            value={search}
+            onChange={e => setSearch(e.target.value)}
+            inputProps={{ 'aria-label': 'Search components' }}
           />
-          <TablePagination
-            component="div"
-            count={value.total}
-            page={page}
-            rowsPerPage={rowsPerPage}
-            rowsPerPageOptions={[25, 50, 100]}
-            onPageChange={(_e, p) => setPage(p)}
-            onRowsPerPageChange={e => {
-              setRowsPerPage(Number(e.target.value));
+          <TextField
+            select
+            size="small"
+            label="Type"
+            value={type}
+            style={{ minWidth: 160 }}
+            onChange={e => {
+              setType(e.target.value);
               setPage(0);
             }}
-          />
-        </>
-      )}
-    </InfoCard>
+          >
+            {TYPES.map(t => (
+              <MenuItem key={t} value={t}>
+                {t}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            size="small"
+            label="License"
+            value={license}
+            style={{ minWidth: 160 }}
+            onChange={e => {
+              setLicense(e.target.value);
+              setPage(0);
+            }}
+          >
+            {licenses.map(l => (
+              <MenuItem key={l} value={l}>
+                {l}
+              </MenuItem>
+            ))}
+          </TextField>
+        </div>
+        {loading && <LinearProgress aria-label="Loading components" />}
+        {error && <ResponseErrorPanel error={error} />}
+        {value && (
+          <>
+            {value.images.map(i => (
+              <Typography key={i.report} variant="caption" component="p">
+                {i.container ? `${i.container}: ` : ''}
+                {i.image}
+                {i.digest ? ` @ ${i.digest}` : ''}
+              </Typography>
+            ))}
+            <SimpleTable
+              label="SBOM components"
+              columns={['Name', 'Version', 'Type', 'Licenses', 'Package URL']}
+              empty="No component matches."
+              rows={value.items.map(c => [
+                c.group ? `${c.group}/${c.name}` : c.name,
+                c.version ?? '—',
+                c.type,
+                c.licenses.join(', ') || 'unknown',
+                <code style={{ wordBreak: 'break-all' }}>{c.purl ?? '—'}</code>,
+              ])}
+            />
+            <TablePagination
+              component="div"
+              count={value.total}
+              page={page}
+              rowsPerPage={rowsPerPage}
+              rowsPerPageOptions={[25, 50, 100]}
+              onPageChange={(_e, p) => setPage(p)}
+              onRowsPerPageChange={e => {
+                setRowsPerPage(Number(e.target.value));
+                setPage(0);
+              }}
+            />
+          </>
+        )}
+      </InfoCard>
+    </section>
   );
 }
