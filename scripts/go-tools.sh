@@ -6,6 +6,8 @@
 #   kyverno      built from tools/kyverno-cli, a wrapper module: Kyverno's own go.mod has replace
 #                lines, which `go install <module>@<version>` refuses, so the wrapper repeats them.
 # Tools already at the pinned version are not rebuilt. ZT_GO_TOOLS="kustomize" limits the set.
+# ZT_GO_TOOLS_CHECK=1 builds nothing: it exits 3 if a tool is missing or not at the pinned version
+# (the tests use it to find the tools without starting a long build).
 #
 # Usage: scripts/go-tools.sh            → prints e.g. ~/.cache/zero-trust-backstage/go-bin
 #        PATH="$(scripts/go-tools.sh):$PATH" kustomize build overlays/dev
@@ -14,6 +16,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 KUSTOMIZE_VERSION="v5.8.1"
 tools="${ZT_GO_TOOLS:-kustomize kyverno}"
+check_only="${ZT_GO_TOOLS_CHECK:-}"
+stale=""
 
 log() { printf '[go-tools] %s\n' "$*" >&2; }
 
@@ -37,6 +41,7 @@ install_kustomize() {
   if [ -x "$bin_dir/kustomize" ] && [ "$("$bin_dir/kustomize" version 2>/dev/null)" = "$KUSTOMIZE_VERSION" ]; then
     return 0
   fi
+  if [ -n "$check_only" ]; then stale="$stale kustomize"; return 0; fi
   log "installing kustomize $KUSTOMIZE_VERSION into $bin_dir"
   (cd "${TMPDIR:-/tmp}" && "$go_bin" install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
 }
@@ -46,6 +51,7 @@ install_kyverno() {
   local module="$root/tools/kyverno-cli"
   if [ ! -f "$module/go.mod" ]; then
     log "tools/kyverno-cli/go.mod not found; skipping the Kyverno CLI"
+    if [ -n "$check_only" ]; then stale="$stale kyverno"; fi
     return 0
   fi
   local key stamp="$bin_dir/.kyverno.stamp"
@@ -53,7 +59,8 @@ install_kyverno() {
   if [ -x "$bin_dir/kyverno" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ]; then
     return 0
   fi
-  log "building the Kyverno CLI from tools/kyverno-cli into $bin_dir (first build: 10+ minutes on 2 cores)"
+  if [ -n "$check_only" ]; then stale="$stale kyverno"; return 0; fi
+  log "building the Kyverno CLI from tools/kyverno-cli into $bin_dir (first build: 5-30 minutes on 2 cores)"
   (cd "$module" && "$go_bin" build -trimpath -o "$bin_dir/kyverno.tmp" github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno)
   mv "$bin_dir/kyverno.tmp" "$bin_dir/kyverno"
   echo "$key" >"$stamp"
@@ -66,4 +73,9 @@ for tool in $tools; do
     *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kyverno)"; exit 2 ;;
   esac
 done
+if [ -n "$stale" ]; then
+  log "not built or not at the pinned version in $bin_dir:$stale"
+  log "run: ZT_GO_TOOLS=\"${stale# }\" scripts/go-tools.sh"
+  exit 3
+fi
 echo "$bin_dir"
