@@ -7,6 +7,13 @@ import { collectAdmission } from './admission';
 import { collectAuthorization } from './authorization';
 import { collectMtls } from './mtls';
 import { collectSegmentation } from './segmentation';
+import { collectSbom } from './sbom';
+import { collectVulnerabilities } from './vulnerabilities';
+import { collectRollout } from './rollout';
+import { collectGitops } from './gitops';
+import { collectSecrets } from './secrets';
+import { collectRuntime } from './runtime';
+import { collectIdentity } from './identity';
 import { Collector, CollectorContext } from './types';
 
 /** One collector per control; a control without one is reported as not evaluated. */
@@ -15,6 +22,13 @@ const COLLECTORS: { [C in ControlId]?: Collector<C> } = {
   authorization: collectAuthorization,
   segmentation: collectSegmentation,
   admission: collectAdmission,
+  sbom: collectSbom,
+  vulnerabilities: collectVulnerabilities,
+  rollout: collectRollout,
+  gitops: collectGitops,
+  secrets: collectSecrets,
+  runtime: collectRuntime,
+  identity: collectIdentity,
 };
 
 /**

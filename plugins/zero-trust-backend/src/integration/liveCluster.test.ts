@@ -34,6 +34,36 @@ const fast: LiveClusterOptions = {
   recheckMs: 500,
 };
 
+const CONTROLS = [
+  'mtls',
+  'authorization',
+  'segmentation',
+  'admission',
+  'sbom',
+  'vulnerabilities',
+  'rollout',
+  'gitops',
+  'secrets',
+  'runtime',
+  'identity',
+];
+
+// examples/online-boutique/README.md, "Deliberate findings": everything else passes.
+const EXPECTED = `
+service                mtls authorization segmentation admission sbom vulnerabilities rollout gitops secrets runtime identity
+adservice              pass pass          pass         fail      pass warn            pass    pass   pass    warn    pass
+cartservice            pass pass          pass         pass      pass pass            pass    pass   pass    pass    pass
+checkoutservice        pass pass          pass         pass      pass pass            pass    pass   pass    pass    pass
+currencyservice        pass warn          pass         pass      pass warn            pass    fail   pass    pass    pass
+emailservice           pass pass          pass         pass      pass warn            pass    pass   pass    pass    pass
+frontend               warn pass          pass         pass      pass pass            pass    pass   pass    pass    pass
+loadgenerator          pass fail          pass         fail      pass warn            pass    warn   pass    pass    pass
+paymentservice         pass pass          pass         pass      pass warn            pass    pass   fail    pass    pass
+productcatalogservice  pass warn          pass         pass      pass pass            pass    pass   pass    pass    pass
+recommendationservice  pass pass          pass         pass      pass warn            pass    pass   pass    pass    fail
+shippingservice        pass pass          pass         pass      pass pass            pass    pass   pass    pass    pass
+`;
+
 const entities = boutiqueEntities();
 const services = entities.filter(e => e.kind === 'Component');
 const catalog = catalogServiceMock({ entities });
@@ -88,6 +118,23 @@ describe('the backend against a real API server', () => {
         .kinds!.filter(k => k.state !== 'synced')
         .map(k => `${k.kind}: ${k.state}`),
     ).toEqual([]);
+  });
+
+  it('evaluates every control of every service as the demo README lists its findings', async () => {
+    const table = await statusTable(
+      new PostureService(new ClusterRegistry([live]), catalog),
+    );
+    const rows = EXPECTED.trim()
+      .split('\n')
+      .slice(1)
+      .map(line => line.trim().split(/\s+/));
+    const expected = Object.fromEntries(
+      rows.map(([name, ...statuses]) => [
+        name,
+        Object.fromEntries(CONTROLS.map((c, i) => [c, statuses[i]])),
+      ]),
+    );
+    expect(table).toEqual(expected);
   });
 
   it('computes the same posture from the live cluster as from the snapshot of it', async () => {

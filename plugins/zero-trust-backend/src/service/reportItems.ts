@@ -8,10 +8,12 @@ import {
   VulnerabilityPage,
   VulnerabilityQuery,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { ingestNote } from '../sources/prepareForCache';
 import { KubeObject } from '../sources/types';
 import { ClusterWorkloads } from './resolveWorkloads';
 
-const CONTAINER_LABEL = 'trivy-operator.container.name';
+/** The label Trivy puts on a report for the container it scanned. */
+export const CONTAINER_LABEL = 'trivy-operator.container.name';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json =>
@@ -84,6 +86,7 @@ export function sbomImages(workloads: ClusterWorkloads[]): SbomPage['images'] {
         image: reportImage(report),
         digest: str(obj(r.artifact).digest),
         components: list(obj(r.components).components).length,
+        truncated: ingestNote(report)?.sbomComponents,
         scanner: str(obj(r.scanner).name),
         updatedAt: str(r.updateTimestamp),
       };
@@ -177,7 +180,8 @@ export function cycloneDxBom(
   return serializer.serialize(bom, { sortLists: true, space: 2 });
 }
 
-const SEVERITIES: (keyof SeverityCounts)[] = [
+/** Severities, most severe first. */
+export const SEVERITIES: (keyof SeverityCounts)[] = [
   'critical',
   'high',
   'medium',
