@@ -130,6 +130,7 @@ const CONTRACT_IDS = [
   'zerotrust:catalog:resolve-dependencies',
   'zerotrust:manifests:generate',
   'zerotrust:manifests:validate',
+  'zerotrust:policies:kyverno',
   'zerotrust:gitops:pull-request',
 ];
 

@@ -9,3 +9,4 @@ export { createResolveDependenciesAction } from './actions/resolveDependencies';
 export { createGenerateManifestsAction } from './actions/generateManifests';
 export { createValidateManifestsAction } from './actions/validateManifests';
 export { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
+export { createKyvernoPoliciesAction } from './actions/kyvernoPolicies';

@@ -30,6 +30,7 @@ describe('scaffolderModuleZeroTrust', () => {
       'zerotrust:gitops:pull-request',
       'zerotrust:manifests:generate',
       'zerotrust:manifests:validate',
+      'zerotrust:policies:kyverno',
     ]);
   });
 });

@@ -11,6 +11,7 @@ import {
 import { createResolveDependenciesAction } from './actions/resolveDependencies';
 import { createGenerateManifestsAction } from './actions/generateManifests';
 import { createValidateManifestsAction } from './actions/validateManifests';
+import { createKyvernoPoliciesAction } from './actions/kyvernoPolicies';
 import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
 
 /**
@@ -34,6 +35,7 @@ export const scaffolderModuleZeroTrust = createBackendModule({
           createResolveDependenciesAction({ catalog }),
           createGenerateManifestsAction(),
           createValidateManifestsAction(),
+          createKyvernoPoliciesAction(),
           createGitopsPullRequestAction({
             integrations,
             githubCredentialsProvider:

@@ -1,7 +1,10 @@
 export { checkManifests, kyvernoRuleName } from './checkManifests';
 export type { CheckManifestsOptions } from './checkManifests';
 export { zeroTrustKyvernoPolicies } from './kyvernoPolicies';
-export type { KyvernoClusterPolicy } from './kyvernoPolicies';
+export type {
+  KyvernoClusterPolicy,
+  KyvernoPolicyOptions,
+} from './kyvernoPolicies';
 export { BASELINE_POLICIES, EXCLUDED_NAMESPACES } from './baseline';
 export type { BaselinePolicyName } from './baseline';
 export type {

@@ -21,7 +21,7 @@ describe('zeroTrustKyvernoPolicies', () => {
     for (const policy of policies) {
       expect(policy.apiVersion).toBe('kyverno.io/v1');
       expect(policy.kind).toBe('ClusterPolicy');
-      expect(policy.spec.validationFailureAction).toBe('Enforce');
+      expect(policy.spec).not.toHaveProperty('validationFailureAction');
       expect(policy.spec.background).toBe(true);
       for (const rule of policy.spec.rules as any[]) {
         expect(rule.validate.failureAction).toBe('Enforce');
@@ -31,6 +31,17 @@ describe('zeroTrustKyvernoPolicies', () => {
         // Kyverno drops user rules whose name starts with autogen-.
         expect(rule.name).not.toMatch(/^autogen-/);
         expect(rule.name.length).toBeLessThanOrEqual(63);
+      }
+    }
+  });
+
+  it('excludes the namespaces a platform names from every rule', () => {
+    const namespaces = [...EXCLUDED_NAMESPACES, 'falco', 'kube-bench'];
+    for (const policy of zeroTrustKyvernoPolicies({
+      excludedNamespaces: namespaces,
+    })) {
+      for (const rule of policy.spec.rules as any[]) {
+        expect(rule.exclude).toEqual({ any: [{ resources: { namespaces } }] });
       }
     }
   });

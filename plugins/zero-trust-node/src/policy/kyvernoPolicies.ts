@@ -106,7 +106,8 @@ function clusterPolicy(
         ...extraAnnotations,
       },
     },
-    spec: { validationFailureAction: 'Enforce', background: true, rules },
+    // Each rule carries failureAction: Enforce; the policy-wide validationFailureAction is deprecated.
+    spec: { background: true, rules },
   };
 }
 
@@ -453,18 +454,43 @@ function setLevelPolicies(): KyvernoClusterPolicy[] {
   ];
 }
 
+/** @public */
+export interface KyvernoPolicyOptions {
+  /**
+   * Namespaces every rule skips; defaults to kube-system, istio-system and kyverno, the ones
+   * {@link checkManifests} skips. A platform adds its own agents (falco, kube-bench, …).
+   */
+  excludedNamespaces?: readonly string[];
+}
+
 /**
  * The baseline as Kyverno ClusterPolicies (Enforce), the same rules {@link checkManifests}
- * applies, for the platform template to ship. System namespaces (kube-system, istio-system,
- * kyverno) are excluded. The pod security policies follow kyverno/policies and rely on Kyverno's
- * autogen for pod controllers, plus explicit rules for Argo Rollouts.
+ * applies, for the platform template to ship. The pod security policies follow kyverno/policies
+ * and rely on Kyverno's autogen for pod controllers, plus explicit rules for Argo Rollouts.
  *
  * @public
  */
-export function zeroTrustKyvernoPolicies(): KyvernoClusterPolicy[] {
-  return [
+export function zeroTrustKyvernoPolicies(
+  options: KyvernoPolicyOptions = {},
+): KyvernoClusterPolicy[] {
+  const policies = [
     ...podSecurityPolicies(),
     ...bestPracticePolicies(),
     ...setLevelPolicies(),
   ];
+  const namespaces = options.excludedNamespaces;
+  if (!namespaces) {
+    return policies;
+  }
+  const exclude = { any: [{ resources: { namespaces: [...namespaces] } }] };
+  return policies.map(policy => ({
+    ...policy,
+    spec: {
+      ...policy.spec,
+      rules: (policy.spec.rules as Record<string, unknown>[]).map(rule => ({
+        ...rule,
+        exclude,
+      })),
+    },
+  }));
 }
