@@ -7,8 +7,11 @@
  *   scripts/e2e.sh -c playwright.bench.config.ts
  */
 import { test, expect, Page } from '@playwright/test';
-import { SbomComponent } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { sbomPage } from '../../../plugins/zero-trust-backend/src/service/reportItems';
+/* eslint-disable no-console -- a benchmark prints its figures */
+import {
+  SbomComponent,
+  sbomPage,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 import { signInAsGuest } from '../e2e-tests/signIn';
 
 const COMPONENTS = 10_000;

@@ -11,3 +11,4 @@ export * from './api';
 export * from './permissions';
 export * from './score';
 export * from './kinds';
+export * from './paging';

@@ -1,12 +1,16 @@
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import {
+  SEVERITIES,
   SbomComponent,
   SbomPage,
-  SbomQuery,
   SeverityCounts,
   VulnerabilityItem,
-  VulnerabilityPage,
-  VulnerabilityQuery,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+
+export {
+  SEVERITIES,
+  sbomPage,
+  vulnerabilityPage,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ingestNote } from '../sources/prepareForCache';
 import { KubeObject } from '../sources/types';
@@ -94,42 +98,6 @@ export function sbomImages(workloads: ClusterWorkloads[]): SbomPage['images'] {
   );
 }
 
-const includes = (value: string | undefined, filter: string | undefined) =>
-  !filter ||
-  (value ?? '')
-    .toLocaleLowerCase('en-US')
-    .includes(filter.toLocaleLowerCase('en-US'));
-
-/** A filtered page of components, in a stable order (image, then name). */
-export function sbomPage(
-  entityRef: string,
-  components: SbomComponent[],
-  images: SbomPage['images'],
-  query: Required<Pick<SbomQuery, 'offset' | 'limit'>> & SbomQuery,
-): SbomPage {
-  const matching = components
-    .filter(
-      c =>
-        includes(c.name, query.name) &&
-        includes(c.type, query.type) &&
-        (!query.license || c.licenses.some(l => includes(l, query.license))),
-    )
-    .sort(
-      (a, b) =>
-        a.image.localeCompare(b.image) ||
-        a.name.localeCompare(b.name) ||
-        (a.version ?? '').localeCompare(b.version ?? ''),
-    );
-  return {
-    entityRef,
-    total: matching.length,
-    offset: query.offset,
-    limit: query.limit,
-    items: matching.slice(query.offset, query.offset + query.limit),
-    images,
-  };
-}
-
 /**
  * The entity's components as one CycloneDX 1.5 BOM (JSON), built and serialized with the
  * CycloneDX library so the download validates against the specification.
@@ -180,15 +148,6 @@ export function cycloneDxBom(
   return serializer.serialize(bom, { sortLists: true, space: 2 });
 }
 
-/** Severities, most severe first. */
-export const SEVERITIES: (keyof SeverityCounts)[] = [
-  'critical',
-  'high',
-  'medium',
-  'low',
-  'unknown',
-];
-
 const severityOf = (value: unknown): keyof SeverityCounts => {
   const s = String(value ?? '').toLowerCase();
   return (SEVERITIES as string[]).includes(s)
@@ -229,38 +188,4 @@ export function vulnerabilityItems(
       );
     }),
   );
-}
-
-/** A page of findings, most severe first, then by score and id. */
-export function vulnerabilityPage(
-  entityRef: string,
-  items: VulnerabilityItem[],
-  query: Required<Pick<VulnerabilityQuery, 'offset' | 'limit'>> &
-    VulnerabilityQuery,
-): VulnerabilityPage {
-  const counts = Object.fromEntries(
-    SEVERITIES.map(s => [s, 0]),
-  ) as unknown as SeverityCounts;
-  for (const item of items) counts[item.severity] += 1;
-  const rank = (s: keyof SeverityCounts) => SEVERITIES.indexOf(s);
-  const matching = items
-    .filter(
-      i =>
-        (!query.minSeverity || rank(i.severity) <= rank(query.minSeverity)) &&
-        (!query.fixable || Boolean(i.fixedVersion)),
-    )
-    .sort(
-      (a, b) =>
-        rank(a.severity) - rank(b.severity) ||
-        (b.score ?? 0) - (a.score ?? 0) ||
-        a.id.localeCompare(b.id),
-    );
-  return {
-    entityRef,
-    counts,
-    total: matching.length,
-    offset: query.offset,
-    limit: query.limit,
-    items: matching.slice(query.offset, query.offset + query.limit),
-  };
 }

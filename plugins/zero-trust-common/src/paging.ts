@@ -1,0 +1,90 @@
+import {
+  SbomComponent,
+  SbomPage,
+  SbomQuery,
+  VulnerabilityPage,
+  VulnerabilityQuery,
+} from './api';
+import { SeverityCounts, VulnerabilityItem } from './details';
+
+// The paging and filtering of the SBOM and vulnerability routes: pure functions on the route's
+// types, shared by the backend and by anything that needs the same semantics (tests, benchmarks).
+
+/** Severities, most severe first. @public */
+export const SEVERITIES: (keyof SeverityCounts)[] = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'unknown',
+];
+
+const includes = (value: string | undefined, filter: string | undefined) =>
+  !filter ||
+  (value ?? '')
+    .toLocaleLowerCase('en-US')
+    .includes(filter.toLocaleLowerCase('en-US'));
+
+/** A filtered page of components, in a stable order (image, then name). @public */
+export function sbomPage(
+  entityRef: string,
+  components: SbomComponent[],
+  images: SbomPage['images'],
+  query: Required<Pick<SbomQuery, 'offset' | 'limit'>> & SbomQuery,
+): SbomPage {
+  const matching = components
+    .filter(
+      c =>
+        includes(c.name, query.name) &&
+        includes(c.type, query.type) &&
+        (!query.license || c.licenses.some(l => includes(l, query.license))),
+    )
+    .sort(
+      (a, b) =>
+        a.image.localeCompare(b.image) ||
+        a.name.localeCompare(b.name) ||
+        (a.version ?? '').localeCompare(b.version ?? ''),
+    );
+  return {
+    entityRef,
+    total: matching.length,
+    offset: query.offset,
+    limit: query.limit,
+    items: matching.slice(query.offset, query.offset + query.limit),
+    images,
+  };
+}
+
+/** A page of findings, most severe first, then by score and id. @public */
+export function vulnerabilityPage(
+  entityRef: string,
+  items: VulnerabilityItem[],
+  query: Required<Pick<VulnerabilityQuery, 'offset' | 'limit'>> &
+    VulnerabilityQuery,
+): VulnerabilityPage {
+  const counts = Object.fromEntries(
+    SEVERITIES.map(s => [s, 0]),
+  ) as unknown as SeverityCounts;
+  for (const item of items) counts[item.severity] += 1;
+  const rank = (s: keyof SeverityCounts) => SEVERITIES.indexOf(s);
+  const matching = items
+    .filter(
+      i =>
+        (!query.minSeverity || rank(i.severity) <= rank(query.minSeverity)) &&
+        (!query.fixable || Boolean(i.fixedVersion)),
+    )
+    .sort(
+      (a, b) =>
+        rank(a.severity) - rank(b.severity) ||
+        (b.score ?? 0) - (a.score ?? 0) ||
+        a.id.localeCompare(b.id),
+    );
+  return {
+    entityRef,
+    counts,
+    total: matching.length,
+    offset: query.offset,
+    limit: query.limit,
+    items: matching.slice(query.offset, query.offset + query.limit),
+  };
+}
