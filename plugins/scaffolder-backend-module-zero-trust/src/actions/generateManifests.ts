@@ -1,6 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { generateManifests } from '@zero-trust-k8s/plugin-zero-trust-node';
-import path from 'path';
 import { examples } from './generateManifests.examples';
 import { workspaceFolder, writeFiles } from './workspaceFiles';
 import { InputShape, parseActionInput } from './actionInput';
@@ -62,16 +61,16 @@ export function createGenerateManifestsAction() {
       const spec = JSON.parse(JSON.stringify(input.spec));
       // Throws an InputError listing every problem before anything is written.
       const generated = generateManifests(spec);
-      await writeFiles(folder, generated.files);
-      const prefix = path.relative(ctx.workspacePath, folder);
-      const files = Object.keys(generated.files).map(f =>
-        path.posix.join(prefix.split(path.sep).join('/'), f),
+      const files = await writeFiles(
+        ctx.workspacePath,
+        folder,
+        generated.files,
       );
       for (const warning of generated.warnings) {
         ctx.logger.warn(warning);
       }
       ctx.logger.info(
-        `Wrote ${files.length} files for ${generated.spec.namespace}/${generated.spec.name} to ${prefix}`,
+        `Wrote ${files.length} files for ${generated.spec.namespace}/${generated.spec.name} to ${input.targetPath}`,
       );
       ctx.output('files', files);
       ctx.output('warnings', generated.warnings);

@@ -3,7 +3,6 @@ import {
   EXCLUDED_NAMESPACES,
   zeroTrustKyvernoPolicies,
 } from '@zero-trust-k8s/plugin-zero-trust-node';
-import path from 'path';
 import YAML from 'yaml';
 import { InputShape, parseActionInput } from './actionInput';
 import { examples } from './kyvernoPolicies.examples';
@@ -77,17 +76,13 @@ export function createKyvernoPoliciesAction() {
           }),
         ]),
       );
-      await writeFiles(folder, files);
-      const prefix = path.relative(ctx.workspacePath, folder);
+      const written = await writeFiles(ctx.workspacePath, folder, files);
       ctx.logger.info(
         `Wrote ${
           Object.keys(files).length
         } ClusterPolicies excluding ${excludedNamespaces.join(', ')}`,
       );
-      ctx.output(
-        'files',
-        Object.keys(files).map(f => path.posix.join(prefix, f)),
-      );
+      ctx.output('files', written);
     },
   });
 }

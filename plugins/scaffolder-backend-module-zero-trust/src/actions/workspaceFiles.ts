@@ -29,16 +29,25 @@ export function workspaceFolder(
   return resolved;
 }
 
-/** Writes files below a folder, creating sub-folders; paths come from the engine, checked again. */
+/**
+ * Writes files below a folder of the workspace, creating sub-folders (paths come from the engine
+ * and are checked again). Returns the written paths relative to the workspace, `/`-separated.
+ */
 export async function writeFiles(
+  workspacePath: string,
   folder: string,
   files: Record<string, string>,
-): Promise<void> {
+): Promise<string[]> {
+  const written: string[] = [];
   for (const [file, content] of Object.entries(files)) {
     const target = resolveSafeChildPath(folder, file);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     await fs.promises.writeFile(target, content, 'utf8');
+    written.push(
+      path.relative(workspacePath, target).split(path.sep).join('/'),
+    );
   }
+  return written;
 }
 
 /** Every regular file below a folder, by path relative to it with `/` separators. */

@@ -12,6 +12,7 @@ import {
 } from './checkManifests';
 import { zeroTrustKyvernoPolicies } from './kyvernoPolicies';
 import { isObject, namespaceOf, podTemplateOf } from './podTemplates';
+import { CORPUS, expectedCases, readCorpusDocs } from './__fixtures__/corpus';
 
 /*
  * Differential test: the real Kyverno CLI (built by scripts/go-tools.sh from tools/kyverno-cli)
@@ -25,28 +26,11 @@ import { isObject, namespaceOf, podTemplateOf } from './podTemplates';
  * apply to every other case.
  */
 
-const CORPUS = path.join(__dirname, '__fixtures__', 'corpus');
 const SET_LEVEL_POLICIES = [
   'require-default-deny-networkpolicy',
   'require-mtls-strict',
   'require-authorization-policy',
 ];
-
-interface ExpectedViolation {
-  policy: string;
-  rule: string;
-  kyvernoRule: string;
-  resource: { kind: string; namespace: string; name: string };
-  path: string;
-}
-
-const expected: { file: string; violations: ExpectedViolation[] }[] =
-  YAML.parse(fs.readFileSync(path.join(CORPUS, 'expected.yaml'), 'utf8')).cases;
-
-const readDocs = (file: string): unknown[] =>
-  YAML.parseAllDocuments(fs.readFileSync(path.join(CORPUS, file), 'utf8'))
-    .map(d => d.toJS())
-    .filter(Boolean);
 
 /** One result of Kyverno's policy report (openreports.io/v1alpha1). */
 interface ReportResult {
@@ -152,7 +136,7 @@ describe('Kyverno CLI against the policy corpus', () => {
         .map(p => YAML.stringify(p))
         .join('---\n'),
     );
-    const results = await mapLimit(expected, 2, c =>
+    const results = await mapLimit(expectedCases, 2, c =>
       kyvernoApply(kyverno, [
         'apply',
         policies,
@@ -166,7 +150,7 @@ describe('Kyverno CLI against the policy corpus', () => {
         '--remove-color',
       ]).catch((e: Error) => e),
     );
-    expected.forEach((c, i) => runs.set(c.file, results[i]));
+    expectedCases.forEach((c, i) => runs.set(c.file, results[i]));
   }, 300_000);
 
   afterAll(() => {
@@ -175,15 +159,15 @@ describe('Kyverno CLI against the policy corpus', () => {
     }
   });
 
-  it.each(expected.map(c => [c.file, c.violations] as const))(
+  it.each(expectedCases.map(c => [c.file, c.violations] as const))(
     '%s',
     (file, violations) => {
       const run = runs.get(file)!;
       if (run instanceof Error) {
         throw run;
       }
-      const context = readDocs('context.yaml');
-      const objects = readDocs(file);
+      const context = readCorpusDocs('context.yaml');
+      const objects = readCorpusDocs(file);
 
       // No rule may error: an error is neither a pass nor a fail, and would hide a difference.
       const broken = run.results.filter(
