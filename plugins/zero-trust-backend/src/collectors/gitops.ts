@@ -10,10 +10,7 @@ import { gateOnKinds } from './lib/gate';
 import { istioPolicyScope } from './lib/istio';
 import { LabelSelectorSpec, matchesLabelSelector } from './lib/selectors';
 import { Collector } from './types';
-
-type Json = Record<string, any>;
-const obj = (v: unknown): Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
+import { Json, obj } from './lib/json';
 
 const ISTIO_KINDS = ['PeerAuthentication', 'AuthorizationPolicy'];
 

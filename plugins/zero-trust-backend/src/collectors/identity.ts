@@ -8,11 +8,7 @@ import { KubeObject } from '../sources/types';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
 import { Collector } from './types';
-
-type Json = Record<string, any>;
-const obj = (v: unknown): Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+import { obj, list } from './lib/json';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const BROAD_ROLES = ['cluster-admin', 'admin', 'edit'];

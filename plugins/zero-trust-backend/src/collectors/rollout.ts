@@ -9,11 +9,7 @@ import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
 import { Verdict, worst } from './lib/status';
 import { Collector } from './types';
-
-type Json = Record<string, any>;
-const obj = (v: unknown): Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+import { obj, list } from './lib/json';
 
 const TOP_LEVEL = ['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout'];
 

@@ -7,11 +7,7 @@ import { KubeObject } from '../sources/types';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
 import { Collector } from './types';
-
-type Json = Record<string, any>;
-const obj = (v: unknown): Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+import { obj, list } from './lib/json';
 
 // Labels that tie an ExternalSecret to a workload when no pod names its Secret directly.
 const WORKLOAD_LABELS = [

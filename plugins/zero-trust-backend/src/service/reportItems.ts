@@ -15,16 +15,10 @@ export {
 import { ingestNote } from '../sources/prepareForCache';
 import { KubeObject } from '../sources/types';
 import { ClusterWorkloads } from './resolveWorkloads';
+import { Json, obj, list, str } from '../collectors/lib/json';
 
 /** The label Trivy puts on a report for the container it scanned. */
 export const CONTAINER_LABEL = 'trivy-operator.container.name';
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' && v.length > 0 ? v : undefined;
 
 /** `registry/repository:tag` of a Trivy report's artifact. */
 export function reportImage(report: KubeObject): string {
