@@ -6,7 +6,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
 
-/** A dense, labelled table for the detail sections of a card. */
+/** A dense, labelled table for the detail sections of a card; the first column never wraps. */
 export function SimpleTable(props: {
   label: string;
   columns: string[];
@@ -33,7 +33,13 @@ export function SimpleTable(props: {
         {props.rows.map((row, i) => (
           <TableRow key={i}>
             {row.map((cell, j) => (
-              <TableCell key={j}>{cell}</TableCell>
+              // The first column names the row: keep it on one line.
+              <TableCell
+                key={j}
+                style={j === 0 ? { whiteSpace: 'nowrap' } : undefined}
+              >
+                {cell}
+              </TableCell>
             ))}
           </TableRow>
         ))}
