@@ -128,3 +128,17 @@ test('the overview card on the Overview tab links each control', async ({
   await expect(card.getByRole('link', { name: 'Mutual TLS' })).toBeVisible();
   await card.screenshot({ path: `${SCREENSHOT_DIR}/overview-card.png` });
 });
+
+test('both software templates are offered under Create', async ({ page }) => {
+  await page.goto('/create');
+  for (const title of [
+    'Zero Trust service',
+    'Zero Trust platform (cluster security stack)',
+  ]) {
+    await expect(page.getByText(title, { exact: true }).first()).toBeVisible();
+  }
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/create-templates.png`,
+    fullPage: true,
+  });
+});
