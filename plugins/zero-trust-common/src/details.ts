@@ -189,11 +189,31 @@ export interface SbomImage {
   truncated?: { kept: number; total: number };
   scanner?: string;
   updatedAt?: string;
+  /** `CycloneDX 1.5`, as the BOM declares it (set by the sbom control). */
+  format?: string;
+  /** Tools the BOM names as its authors: `trivy 0.58.2` (set by the sbom control). */
+  tools?: string[];
+  /** Components by CycloneDX type (set by the sbom control). */
+  types?: Record<string, number>;
+  /** Why the report's BOM is not a usable CycloneDX SBOM; the image then counts as not covered. */
+  invalid?: string;
+}
+
+/** A running container without a usable SBOM. @public */
+export interface SbomMissing {
+  cluster: string;
+  namespace: string;
+  /** `Deployment/adservice` */
+  workload: string;
+  container: string;
+  image?: string;
 }
 
 /** @public */
 export interface SbomDetails {
   images: SbomImage[];
+  /** Running containers no valid SbomReport covers. */
+  missing?: SbomMissing[];
   /** Components over all images (duplicates across images counted once per image). */
   components: number;
   /** Licenses by number of components, most frequent first; `unknown` for none declared. */

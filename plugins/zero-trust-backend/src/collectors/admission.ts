@@ -5,6 +5,7 @@ import {
 import { ObjectRef } from '../service/resolveWorkloads';
 import { KubeObject } from '../sources/types';
 import { EvidenceList } from './lib/evidence';
+import { isFalcoResult } from './lib/falco';
 import { gateOnKinds } from './lib/gate';
 import { plural } from './lib/status';
 import { Collector } from './types';
@@ -36,11 +37,6 @@ const REPORT_KINDS = [
 ];
 
 const RESULTS = ['pass', 'fail', 'warn', 'error', 'skip'] as const;
-
-/** Falco alerts arrive as PolicyReports too; they belong to the runtime control. */
-export function isRuntimeResult(r: { source?: unknown }): boolean {
-  return typeof r?.source === 'string' && r.source.toLowerCase() === 'falco';
-}
 
 /**
  * Admission policy: results of Kyverno (and other engines') reports about the entity's pods and
@@ -74,7 +70,7 @@ export const collectAdmission: Collector<'admission'> = ctx => {
         });
       let used = false;
       for (const r of report.results as ReportResult[]) {
-        if (!r || typeof r !== 'object' || isRuntimeResult(r)) continue;
+        if (!r || typeof r !== 'object' || isFalcoResult(r)) continue; // Falco alerts belong to the runtime control
         const resource = scoped
           ? scope
           : (Array.isArray(r.resources) ? r.resources : []).find(ref =>

@@ -68,12 +68,98 @@ describe('collectSbom', () => {
     expect(r.evidence).toEqual([]);
   });
 
-  it('reads a malformed report without throwing', () => {
+  it('reads a malformed report without throwing, and does not count it as an SBOM', () => {
     const broken = sbomReport('web', []);
     (broken as any).report = { components: 'not a BOM' };
     const r = run([broken]);
-    expect(r.status).toBe('pass');
+    expect(r.status).toBe('warn');
+    expect(r.summary).toBe(
+      'No valid CycloneDX SBOM: 1 SbomReport without a usable BOM (see notes).',
+    );
+    expect(r.notes).toEqual([
+      'SbomReport shop/replicaset-web-abc-server: no CycloneDX BOM in report.components',
+    ]);
     expect(r.details!.components).toBe(0);
+    expect(r.details!.missing).toEqual([
+      {
+        cluster: 'test',
+        namespace: 'shop',
+        workload: 'Deployment/web',
+        container: 'server',
+        image: 'web:1',
+      },
+    ]);
+    const worse = sbomReport('web', []);
+    (worse as any).report = 'nope';
+    (worse as any).metadata.labels = 7;
+    // Without Trivy's labels nothing ties the report to the workload: it has no SBOM.
+    expect(run([worse]).status).toBe('fail');
+  });
+
+  it('validates the BOM with the CycloneDX library: format, spec version, component types', () => {
+    const spdx = sbomReport('web', [lib('a')]);
+    (spdx as any).report.components.bomFormat = 'SPDX';
+    const r1 = run([spdx]);
+    expect(r1.status).toBe('warn');
+    expect(r1.details!.images[0].invalid).toBe(
+      'bomFormat is "SPDX", not "CycloneDX"',
+    );
+
+    const future = sbomReport('web', [lib('a')]);
+    (future as any).report.components.specVersion = '9.9';
+    expect(run([future]).details!.images[0].invalid).toBe(
+      'unsupported CycloneDX specVersion "9.9"',
+    );
+
+    // `data` is a CycloneDX 1.5 type but not a 1.4 one; a nameless component is skipped.
+    const old = sbomReport('web', [
+      lib('a'),
+      { type: 'data', name: 'model' },
+      { type: 'library' },
+    ]);
+    (old as any).report.components.specVersion = '1.4';
+    (old as any).report.components.metadata = {
+      tools: [{ vendor: 'aquasecurity', name: 'trivy', version: '0.45.0' }],
+    };
+    const r3 = run([old]);
+    expect(r3.status).toBe('pass');
+    expect(r3.details!.images[0]).toMatchObject({
+      format: 'CycloneDX 1.4',
+      tools: ['trivy 0.45.0'],
+      types: { library: 1, data: 1 },
+    });
+    expect(r3.notes).toEqual([
+      'SbomReport shop/replicaset-web-abc-server: 1 component(s) without a name were skipped',
+      'SbomReport shop/replicaset-web-abc-server: component type(s) data not defined by CycloneDX 1.4',
+    ]);
+  });
+
+  it('reads the 1.5 tools layout, counts native sidecars, and skips finished pods', () => {
+    const report = sbomReport('web', [lib('a')]);
+    (report as any).report.components.metadata = {
+      tools: {
+        components: [{ type: 'application', name: 'trivy', version: '0.58.2' }],
+      },
+    };
+    const r = run([report], {
+      containers: [{ name: 'server', image: 'web:1' }],
+      initContainers: [
+        { name: 'migrate', image: 'migrate:1' },
+        { name: 'log-shipper', image: 'shipper:1', restartPolicy: 'Always' },
+      ],
+    });
+    expect(r.details!.images[0].tools).toEqual(['trivy 0.58.2']);
+    expect(r.status).toBe('warn');
+    expect(r.summary).toMatch(/^No SBOM for container\(s\) log-shipper;/);
+
+    const [deployment, rs, pod] = deploymentChain('web', 'shop', {
+      containers: [{ name: 'other', image: 'other:1' }],
+    });
+    const finished = { ...pod, status: { phase: 'Succeeded' } };
+    const done = collectSbom(
+      contextFor([deployment, rs, finished, report as any]),
+    );
+    expect(done.status).toBe('pass');
   });
 
   it('is not installed without the Trivy Operator, and forbidden without RBAC', () => {

@@ -86,7 +86,7 @@ export function SbomDetailsView({ details }: { details: SbomDetails }) {
     <>
       <SimpleTable
         label="Scanned images"
-        columns={['Image', 'Digest', 'Components', 'Scanner']}
+        columns={['Image', 'Digest', 'Components', 'Format']}
         empty="No SBOM for any image of this workload."
         rows={details.images.map(i => [
           i.container ? `${i.container}: ${i.image}` : i.image,
@@ -94,9 +94,16 @@ export function SbomDetailsView({ details }: { details: SbomDetails }) {
           i.truncated
             ? `${i.truncated.kept} of ${i.truncated.total} (truncated)`
             : i.components,
-          i.scanner ?? '—',
+          i.invalid ? `not usable: ${i.invalid}` : i.format ?? i.scanner ?? '—',
         ])}
       />
+      {(details.missing ?? []).length > 0 && (
+        <Typography variant="body2" style={{ marginTop: 8 }}>
+          Containers without an SBOM:{' '}
+          {details.missing!.map(m => `${m.workload} ${m.container}`).join(', ')}
+          .
+        </Typography>
+      )}
       {details.licenses.length > 0 && (
         <Typography variant="body2" style={{ marginTop: 8 }}>
           Licenses:{' '}
