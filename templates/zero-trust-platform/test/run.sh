@@ -4,8 +4,9 @@
 #  1. static checks and a dry-run through the scaffolder's dry-run API on a real backend
 #     (test/dryRun.cjs) for three provider/platform combinations, plus hostile parameter values;
 #     every rendered file parses, every Argo CD Application pins its revision (exact chart
-#     versions, the chosen branch for Git sources), nothing uses `latest`, the seven Kyverno
-#     policies are in Enforce and exclude the system namespaces;
+#     versions, the chosen branch for Git sources), nothing uses `latest`, the baseline's ten
+#     Kyverno policies (written by zerotrust:policies:kyverno) are in Enforce and exclude the
+#     platform namespaces;
 #  2. every rendered manifest is server-side applied into a real kube-apiserver with the
 #     upstream CRDs (the test-cluster harness): the API server's own validation of the
 #     ClusterPolicies, Istio policies, Cilium policies, ClusterSecretStore, Argo CD objects and
