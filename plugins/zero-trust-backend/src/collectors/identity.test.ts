@@ -30,12 +30,16 @@ const role = (name: string, rules: object[]) =>
   obj('rbac.authorization.k8s.io/v1', 'Role', name, 'shop', { rules });
 const subject = { kind: 'ServiceAccount', name: 'web', namespace: 'shop' };
 
-const run = (objects: object[], podSpec?: Record<string, unknown>) =>
+const run = (
+  objects: object[],
+  podSpec?: Record<string, unknown>,
+  states?: Record<string, any>,
+) =>
   collectIdentity(
-    contextFor([
-      ...deploymentChain('web', 'shop', podSpec),
-      ...(objects as any[]),
-    ]),
+    contextFor(
+      [...deploymentChain('web', 'shop', podSpec), ...(objects as any[])],
+      { states },
+    ),
   );
 
 describe('collectIdentity', () => {
@@ -156,5 +160,25 @@ describe('collectIdentity', () => {
     });
     expect(r.status).toBe('warn');
     expect(r.summary).toMatch(/shared default ServiceAccount in shop/);
+  });
+
+  it('fails on a binding to system:authenticated, which every ServiceAccount belongs to', () => {
+    const r = run([
+      sa('web'),
+      binding(
+        'ClusterRoleBinding',
+        'everyone-admin',
+        { kind: 'ClusterRole', name: 'admin' },
+        [{ kind: 'Group', name: 'system:authenticated' }],
+      ),
+    ]);
+    expect(r.status).toBe('fail');
+    expect(r.details!.grants[0].subject).toBe('Group system:authenticated');
+  });
+
+  it('does not pass when the bindings cannot be read', () => {
+    const r = run([sa('web')], undefined, { ClusterRoleBinding: 'forbidden' });
+    expect(r.status).toBe('unknown');
+    expect(r.summary).toMatch(/ClusterRoleBinding \(test\) not readable/);
   });
 });

@@ -12,6 +12,7 @@ import { obj, list } from './lib/json';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const BROAD_ROLES = ['cluster-admin', 'admin', 'edit'];
+const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
 const IDENTITY_ANNOTATIONS: [
   ServiceAccountSummary['workloadIdentity'] extends infer T
     ? T extends { provider: infer P }
@@ -77,7 +78,9 @@ function grantsFor(
         }
         return (
           s.kind === 'Group' &&
+          // Groups every ServiceAccount (of the namespace) belongs to.
           (s.name === 'system:serviceaccounts' ||
+            s.name === 'system:authenticated' ||
             [...namespaces].some(
               ns => s.name === `system:serviceaccounts:${ns}`,
             ))
@@ -175,6 +178,28 @@ export const collectIdentity: Collector<'identity'> = ctx => {
   }
   const shared = serviceAccounts.filter(s => s.isDefault);
   const cloud = serviceAccounts.filter(s => s.workloadIdentity);
+  // Bindings we could not read might grant anything: no pass without them.
+  const unreadable = ctx.workloads.flatMap(w =>
+    BINDING_KINDS.filter(kind => {
+      // Stale data from a failing watch still counts as read, as in gateOnKinds.
+      const status = w.cluster.kindStatus(RBAC, kind);
+      return !(
+        status.state === 'synced' ||
+        (status.state === 'error' && status.lastSyncAt)
+      );
+    }).map(kind => `${kind} (${w.cluster.name})`),
+  );
+  if (!shared.length && unreadable.length) {
+    return {
+      control: 'identity',
+      status: 'unknown',
+      summary: `Cannot tell which roles the ServiceAccounts have: ${unreadable.join(
+        ', ',
+      )} not readable (grant get/list/watch, see examples/rbac).`,
+      details,
+      evidence: evidence.list(),
+    };
+  }
   return {
     control: 'identity',
     status: shared.length ? 'warn' : 'pass',

@@ -65,4 +65,12 @@ describe('collectVulnerabilities', () => {
     expect(r.details!.counts.unknown).toBe(1);
     expect(r.status).toBe('pass');
   });
+
+  it('trusts the report summary when it counts more findings than the report lists', () => {
+    const report = vulnerabilityReport('web', [finding('CVE-3', 'HIGH')]);
+    (report as any).report.summary = { criticalCount: 2, highCount: 1 };
+    const r = run([report]);
+    expect(r.details!.counts).toMatchObject({ critical: 2, high: 1 });
+    expect(r.status).toBe('fail');
+  });
 });

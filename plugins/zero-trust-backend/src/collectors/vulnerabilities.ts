@@ -11,6 +11,7 @@ import {
 } from '../service/reportItems';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
+import { obj } from './lib/json';
 import { Collector } from './types';
 
 const zero = (): SeverityCounts => ({
@@ -38,6 +39,7 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
     for (const report of w.reports.vulnerability) {
       evidence.add(w.cluster, report);
       const counts = zero();
+      const summary = obj(obj(report.report).summary);
       for (const item of items) {
         if (
           item.cluster === w.cluster.name &&
@@ -46,6 +48,13 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
           item.container === report.metadata.labels?.[CONTAINER_LABEL]
         ) {
           counts[item.severity] += 1;
+        }
+      }
+      // Trivy may list fewer findings than its summary counts (a truncated report): trust the larger.
+      for (const severity of SEVERITIES) {
+        const counted = Number(summary[`${severity}Count`]);
+        if (Number.isFinite(counted) && counted > counts[severity]) {
+          counts[severity] = counted;
         }
       }
       images.push({
@@ -62,20 +71,25 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
   }
   const page = vulnerabilityPage('', items, { offset: 0, limit: 20 });
   const details: VulnerabilityDetails = {
-    counts: page.counts,
+    counts: images.reduce((total, image) => {
+      for (const s of SEVERITIES) total[s] += image.counts[s];
+      return total;
+    }, zero()),
     fixable: items.filter(i => i.fixedVersion).length,
     images,
     top: page.items,
   };
   const atLeast = (severity: keyof SeverityCounts) =>
     SEVERITIES.slice(0, SEVERITIES.indexOf(severity) + 1).reduce(
-      (n, s) => n + page.counts[s],
+      (n, s) => n + details.counts[s],
       0,
     );
   const failing = atLeast(ctx.settings.vulnerabilityFailSeverity);
   const warning = atLeast(ctx.settings.vulnerabilityWarnSeverity);
-  const counts = SEVERITIES.filter(s => s !== 'unknown' && page.counts[s] > 0)
-    .map(s => `${page.counts[s]} ${s}`)
+  const counts = SEVERITIES.filter(
+    s => s !== 'unknown' && details.counts[s] > 0,
+  )
+    .map(s => `${details.counts[s]} ${s}`)
     .join(', ');
   if (images.length === 0) {
     return {
