@@ -139,3 +139,19 @@ export const EXCLUDED_NAMESPACES = [
 
 /** Istio's root namespace: policies there without a selector apply mesh-wide. */
 export const MESH_ROOT_NAMESPACE = 'istio-system';
+
+/**
+ * Keys a pod volume may have under restrict-volume-types: its name and one of the volume types Pod
+ * Security "restricted" allows. Shared by the TypeScript check and the Kyverno rule.
+ */
+export const ALLOWED_VOLUME_KEYS: readonly string[] = [
+  'name',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];

@@ -1,4 +1,5 @@
 import {
+  ALLOWED_VOLUME_KEYS,
   BASELINE_POLICIES,
   BaselinePolicyName,
   EXCLUDED_NAMESPACES,
@@ -246,18 +247,8 @@ function podSecurityPolicies(): KyvernoClusterPolicy[] {
                 {
                   key: `{{ ${at.expression}.volumes[].keys(@)[] || '' }}`,
                   operator: 'AnyNotIn',
-                  value: [
-                    'name',
-                    'configMap',
-                    'csi',
-                    'downwardAPI',
-                    'emptyDir',
-                    'ephemeral',
-                    'persistentVolumeClaim',
-                    'projected',
-                    'secret',
-                    '',
-                  ],
+                  // '' is what the expression yields for a pod without volumes.
+                  value: [...ALLOWED_VOLUME_KEYS, ''],
                 },
               ],
             },

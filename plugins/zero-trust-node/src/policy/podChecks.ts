@@ -1,4 +1,4 @@
-import { BASELINE_POLICIES } from './baseline';
+import { ALLOWED_VOLUME_KEYS, BASELINE_POLICIES } from './baseline';
 import { PodTemplate, asArray, asObject, containersOf } from './podTemplates';
 
 type Policies = typeof BASELINE_POLICIES;
@@ -13,17 +13,6 @@ export type Finding = {
 }[keyof Policies];
 
 const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
-const VOLUME_KEYS_ALLOWED = [
-  'name',
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-];
 
 const securityContextOf = (container: Record<string, unknown>) =>
   asObject(container.securityContext);
@@ -134,7 +123,7 @@ function seccomp(pod: PodTemplate): Finding[] {
 function volumeTypes(pod: PodTemplate): Finding[] {
   return asArray(pod.spec.volumes).flatMap((volume, i) =>
     Object.keys(asObject(volume))
-      .filter(key => !VOLUME_KEYS_ALLOWED.includes(key))
+      .filter(key => !ALLOWED_VOLUME_KEYS.includes(key))
       .map(key => ({
         policy: 'restrict-volume-types' as const,
         rule: 'restricted-volumes' as const,
