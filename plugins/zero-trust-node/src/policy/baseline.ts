@@ -137,6 +137,29 @@ export const EXCLUDED_NAMESPACES = [
   'kyverno',
 ] as const;
 
+/**
+ * Kubernetes reserves the `kube-` prefix for its own namespaces (kube-system, kube-public,
+ * kube-node-lease), and Kyverno's default resource filters skip them as well.
+ */
+const KUBERNETES_NAMESPACE_PREFIX = 'kube-';
+
+/**
+ * Whether the baseline leaves a namespace unchecked: one of {@link EXCLUDED_NAMESPACES} (or the
+ * given list), or a Kubernetes system namespace. Nothing the baseline is meant to protect may be
+ * deployed there, since no policy would look at it.
+ *
+ * @public
+ */
+export function isExcludedNamespace(
+  namespace: string,
+  excluded: readonly string[] = EXCLUDED_NAMESPACES,
+): boolean {
+  const name = namespace.trim().toLowerCase();
+  return (
+    excluded.includes(name) || name.startsWith(KUBERNETES_NAMESPACE_PREFIX)
+  );
+}
+
 /** Istio's root namespace: policies there without a selector apply mesh-wide. */
 export const MESH_ROOT_NAMESPACE = 'istio-system';
 

@@ -5,7 +5,11 @@ export type {
   KyvernoClusterPolicy,
   KyvernoPolicyOptions,
 } from './kyvernoPolicies';
-export { BASELINE_POLICIES, EXCLUDED_NAMESPACES } from './baseline';
+export {
+  BASELINE_POLICIES,
+  EXCLUDED_NAMESPACES,
+  isExcludedNamespace,
+} from './baseline';
 export type { BaselinePolicyName } from './baseline';
 export type {
   PolicySeverity,
