@@ -160,6 +160,14 @@ export function isExcludedNamespace(
   );
 }
 
+/** The namespaces {@link isExcludedNamespace} matches, as errors name them: `kube-*, istio-system, kyverno`. @public */
+export const EXCLUDED_NAMESPACES_TEXT = [
+  `${KUBERNETES_NAMESPACE_PREFIX}*`,
+  ...EXCLUDED_NAMESPACES.filter(
+    ns => !ns.startsWith(KUBERNETES_NAMESPACE_PREFIX),
+  ),
+].join(', ');
+
 /** Istio's root namespace: policies there without a selector apply mesh-wide. */
 export const MESH_ROOT_NAMESPACE = 'istio-system';
 
