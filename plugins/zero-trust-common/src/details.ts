@@ -357,6 +357,8 @@ export interface RuntimeAlert {
   rule: string;
   severity?: string;
   priority?: string;
+  /** How falcosidekick graded the event: `fail` (Error and above), `warn`, `skip` (Notice and below). */
+  result?: 'fail' | 'warn' | 'skip';
   message?: string;
   time?: string;
   report: string;

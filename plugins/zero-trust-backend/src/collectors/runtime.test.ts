@@ -1,66 +1,193 @@
 import { contextFor, deploymentChain, obj } from '../__testUtils__/clusters';
+import { KubeObject } from '../sources/types';
+import {
+  dropAndExecute,
+  falcoClusterPolicyReport,
+  falcoPolicyReport,
+  falcosidekickPodResult,
+  readSensitiveFile,
+  terminalShell,
+  writeBelowBinaryDir,
+} from './__fixtures__/upstream/falcosidekick/policyReports';
 import { collectRuntime } from './runtime';
-
-const falcoReport = (results: object[], namespace = 'shop') =>
-  obj(
-    'wgpolicyk8s.io/v1alpha2',
-    'PolicyReport',
-    `falcoreport-${namespace}`,
-    namespace,
-    {
-      results,
-    },
-  );
-const alert = (
-  pod: string,
-  priority: string,
-  rule = 'Terminal shell in container',
-) => ({
-  policy: rule,
-  source: 'Falco',
-  result: 'fail',
-  severity: 'high',
-  message: `${rule} in ${pod}`,
-  timestamp: { seconds: 1767225600, nanos: 0 },
-  properties: {
-    'k8s.ns.name': 'shop',
-    'k8s.pod.name': pod,
-    'container.name': 'server',
-    priority,
-  },
-});
 
 const run = (objects: object[]) =>
   collectRuntime(
-    contextFor([...deploymentChain('web', 'shop'), ...(objects as any[])]),
+    contextFor([
+      ...deploymentChain('web', 'shop'),
+      ...(objects as KubeObject[]),
+    ]),
   );
 
-describe('collectRuntime', () => {
-  it("warns on a Notice about one of the workload's pods, with when and where", () => {
+describe('collectRuntime on the reports falcosidekick writes', () => {
+  it.each([
+    ['Notice', terminalShell, 'pass'],
+    ['Warning', readSensitiveFile, 'warn'],
+    ['Error', writeBelowBinaryDir, 'fail'],
+    ['Critical', dropAndExecute, 'fail'],
+  ])('a %s event about one of the pods gives %s', (priority, event, status) => {
     const r = run([
-      falcoReport([alert('web-abc-1', 'Notice'), alert('other-1', 'Critical')]),
+      falcoPolicyReport('shop', [
+        event('web-abc-1', 'shop'),
+        dropAndExecute('other-1', 'shop'),
+      ]),
+    ]);
+    expect(r.status).toBe(status);
+    expect(r.details!.alerts).toEqual([
+      expect.objectContaining({
+        pod: 'web-abc-1',
+        namespace: 'shop',
+        container: 'server',
+        rule: event('x', 'y').rule,
+        priority,
+        result: event('x', 'y').result,
+        report: 'PolicyReport shop/falco-policy-report',
+      }),
+    ]);
+    expect(r.evidence.map(e => e.name)).toEqual(['falco-policy-report']);
+  });
+
+  it.each(['Alert', 'Emergency'] as const)('an %s event fails', priority => {
+    const r = run([
+      falcoPolicyReport('shop', [
+        falcosidekickPodResult('web-abc-1', 'shop', {
+          rule: 'Custom rule',
+          priority,
+          severity: 'critical',
+          result: 'fail',
+          output: 'something bad',
+        }),
+      ]),
+    ]);
+    expect(r.status).toBe('fail');
+    expect(r.details!.alerts[0].priority).toBe(priority);
+  });
+
+  it('lists events below Warning without lowering the control, and names them', () => {
+    const r = run([
+      falcoPolicyReport('shop', [
+        terminalShell('web-abc-1', 'shop'),
+        readSensitiveFile('web-abc-1', 'shop'),
+      ]),
     ]);
     expect(r.status).toBe('warn');
-    expect(r.summary).toBe('1 Falco alert(s): Terminal shell in container.');
+    expect(r.summary).toBe(
+      '1 Falco alert(s): Read sensitive file untrusted. 1 event below Warning (not scored by falcosidekick): Terminal shell in container.',
+    );
+    const quiet = run([
+      falcoPolicyReport('shop', [terminalShell('web-abc-1', 'shop')]),
+    ]);
+    expect(quiet.status).toBe('pass');
+    expect(quiet.summary).toMatch(/Terminal shell in container/);
+  });
+
+  it('does not read the timestamp falcosidekick writes as a time (it is the second of the minute)', () => {
+    const r = run([
+      falcoPolicyReport('shop', [writeBelowBinaryDir('web-abc-1', 'shop')]),
+    ]);
+    expect(r.details!.alerts[0].time).toBeUndefined();
+  });
+
+  it('an Error event fails even when its result says otherwise, and a result of fail fails whatever the priority', () => {
+    const mislabelled = {
+      ...writeBelowBinaryDir('web-abc-1', 'shop'),
+      result: 'warn',
+    };
+    expect(run([falcoPolicyReport('shop', [mislabelled])]).status).toBe('fail');
+    const failNotice = {
+      ...terminalShell('web-abc-1', 'shop'),
+      result: 'fail',
+    };
+    expect(run([falcoPolicyReport('shop', [failNotice])]).status).toBe('fail');
+  });
+
+  it('tells the priority from the severity when the output line carries none', () => {
+    const bare = (severity: string, result: string) => ({
+      ...writeBelowBinaryDir('web-abc-1', 'shop'),
+      message: 'File below a known binary directory opened for writing',
+      severity,
+      result,
+    });
+    const high = run([falcoPolicyReport('shop', [bare('high', 'fail')])]);
+    expect(high.details!.alerts[0].priority).toBe('Error');
+    expect(high.status).toBe('fail');
+    const medium = run([falcoPolicyReport('shop', [bare('medium', 'warn')])]);
+    expect(medium.details!.alerts[0].priority).toBe('Warning');
+    expect(medium.status).toBe('warn');
+  });
+
+  it('finds the pod from the output fields, not the report namespace (falcosidekick falls back to its own namespace)', () => {
+    // `createOrUpdatePolicyReport`: an event whose namespace is unknown goes to falcosidekick's
+    // namespace with the subject's namespace rewritten; the output fields keep the event's.
+    const inFalcoNamespace = falcoPolicyReport('falco', [
+      writeBelowBinaryDir('web-abc-1', 'shop'),
+    ]);
+    expect(run([inFalcoNamespace]).status).toBe('fail');
+  });
+
+  it('finds the pod from `resources` when the output fields do not name it', () => {
+    const { properties: _dropped, ...noFields } = writeBelowBinaryDir(
+      'web-abc-1',
+      'shop',
+    );
+    const r = run([falcoPolicyReport('shop', [noFields])]);
+    expect(r.status).toBe('fail');
     expect(r.details!.alerts[0]).toMatchObject({
       pod: 'web-abc-1',
-      container: 'server',
-      priority: 'Notice',
-      time: '2026-01-01T00:00:00.000Z',
+      namespace: 'shop',
     });
   });
 
-  it('fails on a Critical alert', () => {
-    expect(
-      run([falcoReport([alert('web-abc-1', 'Critical', 'Write below etc')])])
-        .status,
-    ).toBe('fail');
+  it('reads a k8saudit event on a pod (ka.target.*)', () => {
+    const audit = {
+      policy: 'k8saudit',
+      rule: 'Attach/Exec Pod',
+      category: 'SI - System and Information Integrity',
+      source: 'Falco',
+      timestamp: { seconds: 3, nanos: 0 },
+      severity: 'low',
+      result: 'skip',
+      message:
+        '09:00:03.000000000: Notice Attach/Exec to pod (user=admin pod=web-abc-1 resource=pods ns=shop action=exec command=sh)',
+      properties: {
+        'ka.target.namespace': 'shop',
+        'ka.target.resource': 'pods',
+        'ka.target.name': 'web-abc-1',
+        'ka.user.name': 'admin',
+      },
+      resources: [
+        { namespace: 'shop', name: 'web-abc-1', kind: 'Pod', apiVersion: 'v1' },
+      ],
+    };
+    const r = run([falcoPolicyReport('shop', [audit])]);
+    expect(r.status).toBe('pass');
+    expect(r.details!.alerts[0]).toMatchObject({
+      rule: 'Attach/Exec Pod',
+      pod: 'web-abc-1',
+      priority: 'Notice',
+      result: 'skip',
+    });
   });
 
-  it('passes when Falco reports nothing about the workload', () => {
-    const r = run([falcoReport([alert('other-1', 'Critical')])]);
+  it('passes when Falco reports nothing about the workload, also with only the ClusterPolicyReport', () => {
+    const r = run([
+      falcoPolicyReport('shop', [dropAndExecute('other-1', 'shop')]),
+    ]);
     expect(r.status).toBe('pass');
     expect(r.details!.falcoReporting).toBe(true);
+    const clusterOnly = run([falcoClusterPolicyReport]);
+    expect(clusterOnly.status).toBe('pass');
+    expect(clusterOnly.details!.falcoReporting).toBe(true);
+  });
+
+  it('reads a falcosidekick 2.28 result, which put the rule in `policy`', () => {
+    const old = {
+      ...writeBelowBinaryDir('web-abc-1', 'shop'),
+      policy: 'Write below binary dir',
+      rule: undefined,
+    };
+    const r = run([falcoPolicyReport('shop', [old])]);
+    expect(r.details!.alerts[0].rule).toBe('Write below binary dir');
   });
 
   it('is unknown when no falcosidekick report exists, and ignores Kyverno results', () => {
@@ -77,7 +204,18 @@ describe('collectRuntime', () => {
     );
     const r = run([kyverno]);
     expect(r.status).toBe('unknown');
-    expect(r.summary).toMatch(/falcosidekick/);
+    expect(r.summary).toMatch(/falcosidekick's PolicyReport output/);
+  });
+
+  it('does not read openreports.io kinds: falcosidekick writes none', () => {
+    const report = obj('openreports.io/v1alpha1', 'Report', 'x', 'shop', {
+      results: [
+        {
+          ...dropAndExecute('web-abc-1', 'shop'),
+        },
+      ],
+    });
+    expect(run([report]).status).toBe('unknown');
   });
 
   it('reads a report with malformed results', () => {
@@ -87,105 +225,40 @@ describe('collectRuntime', () => {
     expect(run([broken]).status).toBe('unknown');
   });
 
-  it('reads the OpenReport output: rule in `rule`, the pod as a subject, severity critical fails', () => {
-    const report = obj(
-      'openreports.io/v1alpha1',
-      'Report',
-      'falco-report',
-      'shop',
-      {
-        results: [
-          {
-            policy: 'syscall',
-            rule: 'Drop and execute new binary in container',
-            source: 'Falco',
-            result: 'fail',
-            severity: 'critical',
-            description: 'Executing binary not part of base image',
-            subjects: [
-              {
-                apiVersion: 'v1',
-                kind: 'Pod',
-                name: 'web-abc-1',
-                namespace: 'shop',
-              },
-            ],
-          },
-        ],
-      },
-    );
-    const r = run([report]);
-    expect(r.status).toBe('fail');
-    expect(r.details!.alerts).toEqual([
-      expect.objectContaining({
-        rule: 'Drop and execute new binary in container',
-        priority: 'Critical',
-        pod: 'web-abc-1',
-        namespace: 'shop',
-        report: 'Report shop/falco-report',
-      }),
-    ]);
-    expect(r.evidence.map(e => e.kind)).toEqual(['Report']);
-  });
-
-  it("takes the priority from Falco's output line when no property carries it", () => {
-    const fromOutput = (message: string) => ({
-      ...alert('web-abc-1', 'x'),
-      properties: { 'k8s.ns.name': 'shop', 'k8s.pod.name': 'web-abc-1' },
-      message,
-    });
-    const critical = run([
-      falcoReport([
-        fromOutput(
-          '09:00:00.123456789: Critical Sensitive file opened (file=/etc/shadow)',
-        ),
-      ]),
-    ]);
-    expect(critical.status).toBe('fail');
-    expect(critical.details!.alerts[0].priority).toBe('Critical');
-    const warning = run([
-      falcoReport([fromOutput('Warning Sensitive file opened')]),
-    ]);
-    expect(warning.status).toBe('warn');
-    const unknownPriority = run([
-      falcoReport([fromOutput('something happened')]),
-    ]);
-    expect(unknownPriority.status).toBe('warn');
-    expect(unknownPriority.details!.alerts[0].priority).toBeUndefined();
-  });
-
-  it('reads the cluster-scoped ClusterPolicyReport falcosidekick writes', () => {
-    const cluster = obj(
-      'wgpolicyk8s.io/v1alpha2',
-      'ClusterPolicyReport',
-      'falco-cluster-policy-report',
-      undefined,
-      { results: [alert('web-abc-1', 'Alert', 'Launch privileged container')] },
-    );
-    const r = run([cluster]);
-    expect(r.status).toBe('fail');
-    expect(r.details!.alerts[0].report).toBe(
-      'ClusterPolicyReport falco-cluster-policy-report',
-    );
-  });
-
   it('skips malformed results without throwing', () => {
     const r = run([
-      falcoReport([
-        null,
-        7,
-        'text',
-        { source: 'Falco', properties: 'nope', timestamp: { seconds: 'x' } },
-        { source: 'Falco', subjects: 'nope', resources: [null, 3] },
-        { ...alert('web-abc-1', 'Notice'), timestamp: null, policy: 42 },
-      ] as object[]),
+      obj(
+        'wgpolicyk8s.io/v1alpha2',
+        'PolicyReport',
+        'falco-policy-report',
+        'shop',
+        {
+          results: [
+            null,
+            7,
+            'text',
+            {
+              source: 'Falco',
+              properties: 'nope',
+              timestamp: { seconds: 'x' },
+            },
+            { source: 'Falco', resources: [null, 3] },
+            {
+              source: 'Falco',
+              policy: 42,
+              properties: {
+                'k8s.ns.name': 'shop',
+                'k8s.pod.name': 'web-abc-1',
+              },
+            },
+          ],
+        },
+      ),
     ]);
+    // An event with neither result nor priority still needs a look.
     expect(r.status).toBe('warn');
     expect(r.details!.alerts).toHaveLength(1);
-    expect(r.details!.alerts[0]).toMatchObject({
-      rule: 'Falco rule',
-      time: undefined,
-    });
+    expect(r.details!.alerts[0]).toMatchObject({ rule: 'Falco rule' });
   });
 
   it('is not-installed when no report kind falcosidekick writes is installed', () => {
@@ -194,8 +267,6 @@ describe('collectRuntime', () => {
         states: {
           PolicyReport: 'not-installed',
           ClusterPolicyReport: 'not-installed',
-          Report: 'not-installed',
-          ClusterReport: 'not-installed',
         },
       }),
     );

@@ -2,47 +2,44 @@ import {
   RuntimeAlert,
   RuntimeDetails,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { KubeObject } from '../sources/types';
 import { EvidenceList } from './lib/evidence';
-import { FALCO_REPORT_KINDS, falcoPriority, isFalcoResult } from './lib/falco';
+import {
+  FALCO_REPORT_KINDS,
+  falcoPriority,
+  falcoResult,
+  isFalcoResult,
+} from './lib/falco';
 import { gateOnKinds } from './lib/gate';
+import { plural } from './lib/status';
 import { Json, list, obj, str } from './lib/json';
 import { Collector } from './types';
 
-// Falco priorities that mean an attack in progress rather than a notice.
-const FAILING_PRIORITIES = ['Emergency', 'Alert', 'Critical'];
-
-/** The pod a Falco result is about: its output fields, else the report's subjects or resources. */
-function podOf(
-  r: Json,
-  report: KubeObject,
-): { namespace?: string; pod?: string } {
+/**
+ * The pod a Falco result is about. falcosidekick (outputs/policyreport.go, 2.34.1, `newResult` and
+ * `getSubjects`) copies the event's output fields into `properties` as strings and names the pod in
+ * `resources` (`{apiVersion: v1, kind: Pod, namespace, name}`), from `k8s.pod.name` or, for
+ * k8saudit events on pods, `ka.target.name`. The report's own namespace is not used: falcosidekick
+ * puts the event into its own namespace's report when the event's namespace does not exist.
+ */
+function podOf(r: Json): { namespace?: string; pod?: string } {
   const props = obj(r.properties);
-  const pod = str(props['k8s.pod.name']);
-  if (pod) {
-    return {
-      namespace: str(props['k8s.ns.name']) ?? report.metadata.namespace,
-      pod,
-    };
-  }
-  const ref = [...list(r.subjects), ...list(r.resources)]
+  const namespace =
+    str(props['k8s.ns.name']) ?? str(props['ka.target.namespace']);
+  const ref = list(r.resources)
     .map(obj)
     .find(s => s.kind === 'Pod' && str(s.name));
-  return ref
-    ? {
-        namespace: str(ref.namespace) ?? report.metadata.namespace,
-        pod: ref.name,
-      }
-    : { namespace: str(props['k8s.ns.name']) };
+  return {
+    namespace: namespace ?? str(ref?.namespace),
+    pod: str(props['k8s.pod.name']) ?? str(ref?.name),
+  };
 }
 
 /**
- * Runtime alerts: Falco events about the workload's pods, as falcosidekick writes them — into
- * `wgpolicyk8s.io` PolicyReports/ClusterPolicyReports (PolicyReport output) or `openreports.io`
- * Reports/ClusterReports (OpenReport output), every result with `source: Falco` and the pod in
- * `properties["k8s.pod.name"]` (or in the result's subjects). An Emergency, Alert or Critical event
- * fails; any other event warns. Without any falcosidekick report in the cluster, "no alerts" cannot
- * be told from "not reported", and the control is unknown.
+ * Runtime alerts: Falco events about the workload's pods, as falcosidekick's PolicyReport output
+ * writes them (see lib/falco.ts). Each event is judged as falcosidekick grades it: Error and above
+ * (`result: fail`) fails, Warning (`warn`) warns, Notice and below (`skip`) are listed without
+ * lowering the control. Without any falcosidekick result in the cluster, "no alerts" cannot be told
+ * from "not reported", and the control is unknown.
  */
 export const collectRuntime: Collector<'runtime'> = ctx => {
   const gated = gateOnKinds('runtime', ctx, FALCO_REPORT_KINDS);
@@ -62,26 +59,25 @@ export const collectRuntime: Collector<'runtime'> = ctx => {
       if (falco.length === 0) continue;
       falcoReporting = true;
       for (const r of falco) {
-        const { namespace, pod } = podOf(r, report);
+        const { namespace, pod } = podOf(r);
         if (!pod || !pods.has(`${namespace}/${pod}`)) continue;
         evidence.add(w.cluster, report);
         const props = obj(r.properties);
-        const seconds = obj(r.timestamp).seconds;
+        const priority = falcoPriority(r);
         alerts.push({
           cluster: w.cluster.name,
           namespace,
           pod,
           container: str(props['container.name']),
-          // The PolicyReport output puts the rule in `policy`; the OpenReport output puts it in
-          // `rule` and the event source (`syscall`) in `policy`.
+          // falcosidekick 2.29+ writes the rule in `rule` and the event source (`syscall`,
+          // `k8s_audit`) in `policy`; 2.28 and earlier wrote the rule in `policy`.
           rule: str(r.rule) ?? str(r.policy) ?? 'Falco rule',
           severity: str(r.severity),
-          priority: falcoPriority(r),
-          message: str(r.message) ?? str(r.description),
-          time:
-            typeof seconds === 'number' && Number.isFinite(seconds)
-              ? new Date(seconds * 1000).toISOString()
-              : undefined,
+          priority,
+          result: falcoResult(r, priority),
+          message: str(r.message),
+          // No time: falcosidekick writes `timestamp.seconds` as `Time.Second()`, the second of the
+          // minute (0–59), not a Unix time.
           report: `${report.kind} ${
             report.metadata.namespace ? `${report.metadata.namespace}/` : ''
           }${report.metadata.name}`,
@@ -95,29 +91,39 @@ export const collectRuntime: Collector<'runtime'> = ctx => {
       control: 'runtime',
       status: 'unknown',
       summary:
-        "No falcosidekick report in the cluster: runtime alerts are not reported (install Falco with falcosidekick's PolicyReport or OpenReport output).",
+        "No falcosidekick report in the cluster: runtime alerts are not reported (install Falco with falcosidekick's PolicyReport output).",
       details,
       evidence: [],
     };
   }
-  if (alerts.length === 0) {
+  const scored = alerts.filter(a => a.result !== 'skip');
+  const skipped = alerts.length - scored.length;
+  const below = skipped
+    ? ` ${plural(
+        skipped,
+        'event',
+      )} below Warning (not scored by falcosidekick): ${rulesOf(
+        alerts.filter(a => a.result === 'skip'),
+      )}.`
+    : '';
+  if (scored.length === 0) {
     return {
       control: 'runtime',
       status: 'pass',
-      summary: 'No Falco alert for this workload.',
+      summary: `No Falco alert at Warning or above for this workload.${below}`,
       details,
       evidence: evidence.list(),
     };
   }
-  const failing = alerts.some(a =>
-    FAILING_PRIORITIES.includes(a.priority ?? ''),
-  );
-  const rules = [...new Set(alerts.map(a => a.rule))].join(', ');
   return {
     control: 'runtime',
-    status: failing ? 'fail' : 'warn',
-    summary: `${alerts.length} Falco alert(s): ${rules}.`,
+    status: scored.some(a => a.result === 'fail') ? 'fail' : 'warn',
+    summary: `${scored.length} Falco alert(s): ${rulesOf(scored)}.${below}`,
     details,
     evidence: evidence.list(),
   };
 };
+
+function rulesOf(alerts: RuntimeAlert[]): string {
+  return [...new Set(alerts.map(a => a.rule))].join(', ');
+}

@@ -1,21 +1,22 @@
-import { KubeObject } from '../../sources/types';
+import { Verdict, worst } from './status';
 
-/**
- * The report kinds falcosidekick writes Falco events into: `wgpolicyk8s.io/v1alpha2` PolicyReports
- * (`falcoreport-<namespace>`) and a ClusterPolicyReport (`falco-cluster-policy-report`) from its
- * PolicyReport output, `openreports.io/v1alpha1` Reports (`falco-report`) and a ClusterReport
- * (`falco-cluster-report`) from its OpenReport output.
- */
+// Falco events reach the cluster only through falcosidekick's PolicyReport output:
+// github.com/falcosecurity/falcosidekick, outputs/policyreport.go (tags 2.29.0 – 2.34.1). It writes
+// every event into a `wgpolicyk8s.io/v1alpha2` PolicyReport named `falco-policy-report` in the
+// event's namespace (`k8s.ns.name`, else `ka.target.namespace`), or into the ClusterPolicyReport
+// `falco-cluster-policy-report` when the event has no namespace; both are labelled
+// `app.kubernetes.io/managed-by: falcosidekick`. falcosidekick has no other Kubernetes report output
+// (no openreports.io kinds in its code).
+
+/** The report kinds falcosidekick writes Falco events into. */
 export const FALCO_REPORT_KINDS = [
   { group: 'wgpolicyk8s.io', kind: 'PolicyReport' },
   { group: 'wgpolicyk8s.io', kind: 'ClusterPolicyReport' },
-  { group: 'openreports.io', kind: 'Report' },
-  { group: 'openreports.io', kind: 'ClusterReport' },
 ];
 
 /**
  * Whether a report result is a Falco event: falcosidekick sets `source: Falco` on every result it
- * writes. Those belong to the runtime control, never to admission.
+ * writes (`policyReportSource`). Those belong to the runtime control, never to admission.
  */
 export function isFalcoResult(r: unknown): boolean {
   const source = (r as { source?: unknown } | null | undefined)?.source;
@@ -43,36 +44,79 @@ function priorityOf(value: unknown): FalcoPriority | undefined {
   return FALCO_PRIORITIES.find(p => p.toLowerCase() === v);
 }
 
+// The inverse of falcosidekick's `mapSeverity`: Informational and Debug → info, Notice → low,
+// Warning → medium, Error → high, Critical/Alert/Emergency → critical. `critical` is read as the
+// least of the three it stands for.
+const PRIORITY_OF_SEVERITY: Record<string, FalcoPriority> = {
+  critical: 'Critical',
+  high: 'Error',
+  medium: 'Warning',
+  low: 'Notice',
+  info: 'Informational',
+};
+
 /**
- * The Falco priority of a result, when it can be told: a `priority` property (present when the
- * rule's output fields carry it), else the word after the timestamp that starts Falco's output
- * line (`09:00:00.000000000: Critical …`), else, for falcosidekick's OpenReport output, severity
- * `critical` — which it writes for Critical, Alert and Emergency only.
+ * The Falco priority of a result. falcosidekick does not copy the event's priority into the result;
+ * it is told by the word after the time that starts Falco's output line, which falcosidekick
+ * writes as `message` (`09:00:00.123456789: Critical …`), else by a `priority` property (when a
+ * rule's output carries it), else by the severity falcosidekick mapped it to.
  */
 export function falcoPriority(r: {
   properties?: unknown;
   message?: unknown;
-  description?: unknown;
   severity?: unknown;
 }): FalcoPriority | undefined {
+  if (typeof r.message === 'string') {
+    const match = /^\s*(?:[\d:.T+\-Z]+:\s+)?([A-Za-z]+)\b/.exec(r.message);
+    const fromText = priorityOf(match?.[1]);
+    if (fromText) return fromText;
+  }
   const props =
     r.properties && typeof r.properties === 'object'
       ? (r.properties as Record<string, unknown>)
       : {};
   const fromProps = priorityOf(props.priority);
   if (fromProps) return fromProps;
-  for (const text of [r.message, r.description]) {
-    if (typeof text !== 'string') continue;
-    const match = /^\s*(?:[\d:.T+\-Z]+:\s+)?([A-Za-z]+)\b/.exec(text);
-    const fromText = priorityOf(match?.[1]);
-    if (fromText) return fromText;
-  }
-  if (typeof r.severity === 'string' && r.severity.toLowerCase() === 'critical')
-    return 'Critical';
-  return undefined;
+  return typeof r.severity === 'string'
+    ? PRIORITY_OF_SEVERITY[r.severity.toLowerCase()]
+    : undefined;
 }
 
-/** Whether a report holds any Falco result. */
-export function isFalcoReport(report: KubeObject): boolean {
-  return Array.isArray(report.results) && report.results.some(isFalcoResult);
+/** How falcosidekick judges an event: its `result`, or what `mapResult` makes of a priority. */
+export type FalcoResult = 'fail' | 'warn' | 'skip';
+
+// falcosidekick's `mapResult`: Notice and below → skip, Warning → warn, Error and above → fail.
+function resultOfPriority(p: FalcoPriority): FalcoResult {
+  const rank = FALCO_PRIORITIES.indexOf(p);
+  if (rank <= FALCO_PRIORITIES.indexOf('Error')) return 'fail';
+  return p === 'Warning' ? 'warn' : 'skip';
+}
+
+const VERDICT: Record<FalcoResult, Verdict> = {
+  fail: 'fail',
+  warn: 'warn',
+  skip: 'pass',
+};
+
+/**
+ * The result of a Falco event: the worse of the `result` falcosidekick wrote and what its priority
+ * maps to, so an Error, Critical, Alert or Emergency event always fails. `skip` (Notice and below)
+ * is an event falcosidekick does not score; it is listed but does not lower the control.
+ */
+export function falcoResult(
+  r: { result?: unknown },
+  priority: FalcoPriority | undefined,
+): FalcoResult {
+  const written =
+    r.result === 'fail' || r.result === 'warn' || r.result === 'skip'
+      ? (r.result as FalcoResult)
+      : undefined;
+  const mapped = priority ? resultOfPriority(priority) : undefined;
+  const candidates = [written, mapped].filter(
+    (x): x is FalcoResult => x !== undefined,
+  );
+  // Neither a result nor a priority: an event nobody graded still needs a look.
+  if (candidates.length === 0) return 'warn';
+  const verdict = worst(candidates.map(c => VERDICT[c]));
+  return verdict === 'pass' ? 'skip' : verdict;
 }
