@@ -10,3 +10,4 @@ export * from './entityWorkloads';
 export * from './servicePeer';
 export * from './manifests';
 export * from './policy';
+export * from './istio';
