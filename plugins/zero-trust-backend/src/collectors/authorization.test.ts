@@ -162,7 +162,7 @@ describe('collectAuthorization', () => {
     expect(outside.summary).toMatch(/outside the mesh/);
   });
 
-  it('warns when Service-attached policies have no waypoint to enforce them', () => {
+  it('fails when the only policies are Service-attached with no waypoint to enforce them', () => {
     const result = collectAuthorization(
       contextFor([
         obj(
@@ -178,21 +178,180 @@ describe('collectAuthorization', () => {
         allowFrontend,
       ]),
     );
-    expect(result.status).toBe('warn');
+    expect(result.status).toBe('fail');
     expect(result.summary).toMatch(/need a waypoint/);
   });
 
-  it('tolerates malformed policies and answers not-installed without Istio', () => {
-    const malformed = policy('odd', { rules: 'nope', action: 'MAYBE' });
+  it('tolerates malformed policies, ignores unsupported actions, and answers not-installed without Istio', () => {
+    const malformed = policy('odd', { rules: 'nope' });
     const result = collectAuthorization(contextFor([...base, malformed]));
     expect(result.details!.policies[0]).toMatchObject({
       action: 'ALLOW',
       allowsNothing: true,
     });
+    // Istio ignores an action it does not know (pilot/pkg/model/authorization.go).
+    const unknown = collectAuthorization(
+      contextFor([...base, policy('odd', { action: 'MAYBE' })]),
+    );
+    expect(unknown.status).toBe('fail');
+    expect(unknown.notes?.join()).toMatch(/unsupported action/);
     expect(
       collectAuthorization(
         contextFor(base, { states: { AuthorizationPolicy: 'not-installed' } }),
       ).status,
     ).toBe('not-installed');
+  });
+
+  describe('upstream scope rules (shared Istio module)', () => {
+    const plainNs = (labels: Record<string, string> = {}) =>
+      obj('v1', 'Namespace', 'shop', undefined, {}, { labels });
+    const labelledService = obj(
+      'v1',
+      'Service',
+      'web',
+      'shop',
+      { spec: { selector: { app: 'web' }, ports: [{ port: 8080 }] } },
+      { labels: { 'istio.io/use-waypoint': 'waypoint' } },
+    );
+    const toGateway = policy('waypoint-allow', {
+      targetRefs: [
+        {
+          kind: 'Gateway',
+          group: 'gateway.networking.k8s.io',
+          name: 'waypoint',
+        },
+      ],
+      rules: [
+        {
+          from: [
+            { source: { principals: ['cluster.local/ns/shop/sa/frontend'] } },
+          ],
+        },
+      ],
+    });
+
+    it.each([
+      ['the namespace', [ambientNs, service]],
+      [
+        'the Service',
+        [plainNs({ 'istio.io/dataplane-mode': 'ambient' }), labelledService],
+      ],
+    ])(
+      'applies targetRefs to the waypoint Gateway when %s is bound to it',
+      (_, objects) => {
+        const result = collectAuthorization(
+          contextFor([
+            ...objects,
+            waypoint,
+            ...deploymentChain('web', 'shop'),
+            toGateway,
+          ]),
+        );
+        expect(result.status).toBe('pass');
+        expect(result.details!.policies.map(p => [p.name, p.scope])).toEqual([
+          ['waypoint-allow', 'targetRef'],
+        ]);
+        expect(result.details!.waypoint).toMatchObject({ name: 'waypoint' });
+      },
+    );
+
+    it('does not apply targetRefs to a Gateway the workload is not bound to', () => {
+      const result = collectAuthorization(
+        contextFor([
+          plainNs({ 'istio.io/dataplane-mode': 'ambient' }),
+          service,
+          waypoint,
+          ...deploymentChain('web', 'shop'),
+          toGateway,
+        ]),
+      );
+      expect(result.status).toBe('fail');
+    });
+
+    it.each(['', 'core'])(
+      'treats targetRefs group "%s" as the core Service',
+      group => {
+        const p = policy('svc', {
+          targetRefs: [{ kind: 'Service', group, name: 'web' }],
+        });
+        const result = collectAuthorization(contextFor([...base, p]));
+        expect(result.details!.policies.map(x => x.scope)).toEqual([
+          'targetRef',
+        ]);
+      },
+    );
+
+    it('ignores targetRefs policies for sidecar pods', () => {
+      const result = collectAuthorization(
+        contextFor([
+          plainNs(),
+          service,
+          ...deploymentChain('web', 'shop', {
+            containers: [{ name: 'server' }, { name: 'istio-proxy' }],
+          }),
+          allowFrontend,
+        ]),
+      );
+      expect(result.details!.policies).toEqual([]);
+      expect(result.status).toBe('fail');
+    });
+
+    it('applies a root-namespace selector policy to workloads in other namespaces', () => {
+      const rootSelector = policy(
+        'web-only-frontend',
+        { selector: { matchLabels: { app: 'web' } } },
+        'istio-system',
+      );
+      const otherApp = policy(
+        'api-only',
+        { selector: { matchLabels: { app: 'api' } } },
+        'istio-system',
+      );
+      const result = collectAuthorization(
+        contextFor([...base, rootSelector, otherApp]),
+      );
+      expect(result.details!.policies.map(p => [p.name, p.scope])).toEqual([
+        ['web-only-frontend', 'workload'],
+      ]);
+      expect(result.status).toBe('pass');
+    });
+
+    const dryRun = (p: ReturnType<typeof policy>) => ({
+      ...p,
+      metadata: {
+        ...p.metadata,
+        annotations: { 'istio.io/dry-run': 'true' },
+      },
+    });
+
+    it('does not pass on a dry-run ALLOW, but shows it as evidence', () => {
+      const result = collectAuthorization(
+        contextFor([...base, dryRun(allowNothing)]),
+      );
+      expect(result.status).toBe('fail');
+      expect(result.summary).toMatch(/dry-run policy is not enforced/);
+      expect(result.evidence.map(e => e.name)).toContain('allow-nothing');
+      expect(result.details!.policies).toEqual([]);
+    });
+
+    it('does not count a dry-run DENY', () => {
+      const denyAll = policy('deny-all', { action: 'DENY', rules: [{}] });
+      const result = collectAuthorization(
+        contextFor([...base, dryRun(denyAll)]),
+      );
+      expect(result.status).toBe('fail');
+      expect(result.details!.policies).toEqual([]);
+      const withAllow = collectAuthorization(
+        contextFor([...base, allowNothing, dryRun(denyAll)]),
+      );
+      expect(withAllow.summary).not.toMatch(/DENY/);
+    });
+
+    it('a DENY rules [{}] policy denies everything', () => {
+      const denyAll = policy('deny-all', { action: 'DENY', rules: [{}] });
+      const result = collectAuthorization(contextFor([...base, denyAll]));
+      expect(result.details!.denyByDefault).toBe(true);
+      expect(result.status).toBe('pass');
+    });
   });
 });

@@ -7,8 +7,19 @@ import { ClusterWorkloads } from '../service/resolveWorkloads';
 import { KubeObject } from '../sources/types';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
-import { IstioPolicyScope, istioPolicyScope, specOf } from './lib/istio';
+import {
+  AuthorizationTarget,
+  WaypointRef,
+  authorizationActionOf,
+  authorizationDecision,
+  authorizationPolicyScope,
+  effectiveWaypoint,
+  isDryRun,
+  targetsServiceWithoutWaypoint,
+} from '@zero-trust-k8s/plugin-zero-trust-node';
+import { IstioPolicyScope, specOf } from './lib/istio';
 import { meshEnrollment } from './lib/mesh';
+import { matchesLabelSelector } from './lib/selectors';
 import { Verdict, plural, worst } from './lib/status';
 import { Collector } from './types';
 
@@ -16,7 +27,7 @@ const AUTHORIZATION_POLICY = {
   group: 'security.istio.io',
   kind: 'AuthorizationPolicy',
 };
-const USE_WAYPOINT = 'istio.io/use-waypoint';
+const GATEWAY = { group: 'gateway.networking.k8s.io', kind: 'Gateway' };
 
 interface Source {
   principals?: string[];
@@ -114,60 +125,125 @@ export function summarizeAuthorizationPolicy(
   };
 }
 
+/** What the shared Istio rules need to know about one pod: labels, data plane and waypoints. */
+function authorizationTargetOf(
+  w: ClusterWorkloads,
+  pod: KubeObject,
+  problems: string[],
+): { target: AuthorizationTarget; gateways: KubeObject[] } {
+  const namespace = w.namespaces.find(
+    n => n.metadata.name === pod.metadata.namespace,
+  );
+  const gatewaysInCluster = w.cluster.objects(GATEWAY.group, GATEWAY.kind);
+  const gateways: KubeObject[] = [];
+  const waypointFor = (
+    traffic: 'service' | 'workload',
+    object: KubeObject,
+  ): WaypointRef | undefined => {
+    const wp = effectiveWaypoint(
+      traffic,
+      object.metadata,
+      namespace?.metadata,
+      gatewaysInCluster,
+    );
+    if (wp.problem && traffic === 'service') problems.push(wp.problem);
+    if (wp.gateway) gateways.push(wp.gateway as KubeObject);
+    return wp.gateway ? wp.ref : undefined;
+  };
+  const services = w.services.filter(
+    s =>
+      s.metadata.namespace === pod.metadata.namespace &&
+      matchesLabelSelector(
+        {
+          matchLabels: specOf<{ selector?: Record<string, string> }>(s)
+            .selector,
+        },
+        pod.metadata.labels,
+      ),
+  );
+  const workloadWaypoint = waypointFor('workload', pod);
+  return {
+    target: {
+      namespace: pod.metadata.namespace ?? '',
+      labels: pod.metadata.labels ?? {},
+      dataplane: meshEnrollment(pod, namespace).dataplane,
+      services: services.map(s => ({
+        namespace: s.metadata.namespace ?? '',
+        name: s.metadata.name,
+        waypoint: waypointFor('service', s),
+      })),
+      ...(workloadWaypoint ? { workloadWaypoint } : {}),
+    },
+    gateways,
+  };
+}
+
+/** The AuthorizationPolicies of one cluster and how they reach the workload's pods. */
+export interface ApplicablePolicies {
+  /** Enforced policies that apply, by the shared Istio rules. */
+  applied: { policy: KubeObject; summary: AuthorizationPolicySummary }[];
+  /** Policies that would apply but are marked `istio.io/dry-run`: evidence, never enforcement. */
+  dryRun: KubeObject[];
+  /** Policies naming a Service of the workload that no waypoint enforces. */
+  unenforced: KubeObject[];
+  /** Waypoint Gateways that serve the workload. */
+  gateways: KubeObject[];
+  problems: string[];
+}
+
 /** The AuthorizationPolicies that apply to any pod of the workloads in one cluster. */
 export function applicableAuthorizationPolicies(
   w: ClusterWorkloads,
   rootNamespace: string,
-): { policy: KubeObject; summary: AuthorizationPolicySummary }[] {
-  const found = new Map<
-    string,
-    { policy: KubeObject; summary: AuthorizationPolicySummary }
-  >();
+): ApplicablePolicies {
+  const result: ApplicablePolicies = {
+    applied: [],
+    dryRun: [],
+    unenforced: [],
+    gateways: [],
+    problems: [],
+  };
+  const seen = new Set<string>();
   const policies = w.cluster.objects(
     AUTHORIZATION_POLICY.group,
     AUTHORIZATION_POLICY.kind,
   );
   for (const pod of w.pods) {
-    const serviceNames = w.services
-      .filter(s => s.metadata.namespace === pod.metadata.namespace)
-      .map(s => s.metadata.name);
+    const { target, gateways } = authorizationTargetOf(w, pod, result.problems);
+    for (const g of gateways) {
+      if (!result.gateways.includes(g)) result.gateways.push(g);
+    }
     for (const policy of policies) {
-      const scope = istioPolicyScope(
-        policy,
-        { namespace: pod.metadata.namespace, labels: pod.metadata.labels },
-        { rootNamespace, serviceNames },
-      );
       const key = `${policy.metadata.namespace}/${policy.metadata.name}`;
-      if (scope && !found.has(key)) {
-        found.set(key, {
+      if (seen.has(key)) continue;
+      const scope = authorizationPolicyScope(policy, target, rootNamespace);
+      if (!scope) {
+        if (targetsServiceWithoutWaypoint(policy, target)) {
+          seen.add(key);
+          result.unenforced.push(policy);
+        }
+        continue;
+      }
+      seen.add(key);
+      if (isDryRun(policy)) {
+        result.dryRun.push(policy);
+      } else if (!authorizationActionOf(policy)) {
+        result.problems.push(
+          `AuthorizationPolicy ${key} has an unsupported action; Istio ignores it`,
+        );
+      } else {
+        result.applied.push({
           policy,
-          summary: summarizeAuthorizationPolicy(policy, w.cluster.name, scope),
+          summary: summarizeAuthorizationPolicy(
+            policy,
+            w.cluster.name,
+            scope.scope,
+          ),
         });
       }
     }
   }
-  return [...found.values()];
-}
-
-/** The ambient waypoint serving the workload: `istio.io/use-waypoint` on a Service or the namespace. */
-function waypointOf(w: ClusterWorkloads): {
-  gateway?: KubeObject;
-  named?: ObjectLocation;
-} {
-  for (const holder of [...w.services, ...w.namespaces]) {
-    const name = holder.metadata.labels?.[USE_WAYPOINT];
-    if (!name || name === 'none') continue;
-    const namespace =
-      holder.metadata.labels?.['istio.io/use-waypoint-namespace'] ??
-      (holder.kind === 'Namespace'
-        ? holder.metadata.name
-        : holder.metadata.namespace);
-    const gateway = w.cluster
-      .objects('gateway.networking.k8s.io', 'Gateway', namespace)
-      .find(g => g.metadata.name === name);
-    return { gateway, named: { cluster: w.cluster.name, namespace, name } };
-  }
-  return {};
+  return result;
 }
 
 const short = (principal: string) => {
@@ -176,10 +252,14 @@ const short = (principal: string) => {
 };
 
 /**
- * Authorization: which Istio AuthorizationPolicies apply to the workload (selector, namespace,
- * mesh root, or `targetRefs` to its Services) and who they let call it. Deny-by-default holds as
- * soon as one ALLOW policy applies; ALLOW rules open to any source, deny lists without an allow
- * list, and Service-attached policies with no waypoint to enforce them are warnings.
+ * Authorization: which Istio AuthorizationPolicies apply to the workload and who they let call
+ * it. Scope and precedence come from the shared Istio rules (plugin-zero-trust-node
+ * src/istio/authorizationPolicy.ts, following upstream): selector, namespace, root namespace
+ * (selectors there reach every namespace), or `targetRefs` to a Service, the waypoint Gateway or
+ * the istio-waypoint GatewayClass, enforced only by a waypoint the workload is bound to.
+ * `istio.io/dry-run` policies are evidence, not enforcement. Deny-by-default holds as soon as one
+ * enforced ALLOW policy applies; ALLOW rules open to any source, deny lists without an allow list,
+ * and Service-attached policies with no waypoint to enforce them are warnings.
  */
 export const collectAuthorization: Collector<'authorization'> = ctx => {
   const gated = gateOnKinds('authorization', ctx, [AUTHORIZATION_POLICY]);
@@ -191,6 +271,8 @@ export const collectAuthorization: Collector<'authorization'> = ctx => {
   let meshPods = 0;
   let pods = 0;
   let unenforcedTargetRefs = false;
+  let dryRuns = 0;
+  const enforced: KubeObject[] = [];
 
   for (const w of ctx.workloads) {
     for (const pod of w.pods) {
@@ -204,26 +286,39 @@ export const collectAuthorization: Collector<'authorization'> = ctx => {
       w,
       ctx.settings.meshRootNamespace,
     );
-    const wp = waypointOf(w);
-    if (wp.gateway) {
-      waypoint = wp.named;
-      evidence.add(w.cluster, wp.gateway);
-    } else if (wp.named) {
+    for (const problem of found.problems) {
+      if (!notes.includes(problem)) notes.push(problem);
+    }
+    for (const gateway of found.gateways) {
+      waypoint ??= {
+        cluster: w.cluster.name,
+        namespace: gateway.metadata.namespace,
+        name: gateway.metadata.name,
+      };
+      evidence.add(w.cluster, gateway);
+    }
+    for (const { policy, summary } of found.applied) {
+      policies.push(summary);
+      enforced.push(policy);
+      evidence.add(w.cluster, policy);
+    }
+    dryRuns += found.dryRun.length;
+    for (const policy of found.dryRun) {
+      // Evidence of intent, but Istio only logs what it would decide.
+      evidence.add(w.cluster, policy);
       notes.push(
-        `waypoint ${wp.named.namespace}/${wp.named.name} is named by istio.io/use-waypoint but no such Gateway exists`,
+        `AuthorizationPolicy ${policy.metadata.namespace}/${policy.metadata.name} is istio.io/dry-run: not enforced`,
       );
     }
-    for (const { policy, summary } of found) {
-      policies.push(summary);
-      evidence.add(w.cluster, policy);
-      if (summary.scope === 'targetRef' && !wp.gateway)
-        unenforcedTargetRefs = true;
-    }
+    if (found.unenforced.length > 0) unenforcedTargetRefs = true;
+    for (const policy of found.unenforced) evidence.add(w.cluster, policy);
   }
 
   const allows = policies.filter(p => p.action === 'ALLOW');
   const denies = policies.filter(p => p.action === 'DENY');
-  const denyByDefault = allows.length > 0;
+  // CUSTOM, then DENY, then ALLOW; deny-by-default as soon as one enforced ALLOW policy applies.
+  const decision = authorizationDecision(enforced);
+  const denyByDefault = decision.denyByDefault || decision.deniesEverything;
   const details = {
     policies,
     denyByDefault,
@@ -247,7 +342,17 @@ export const collectAuthorization: Collector<'authorization'> = ctx => {
     return {
       ...base,
       status: 'fail',
-      summary: 'No AuthorizationPolicy applies: any workload may call it.',
+      summary: `No AuthorizationPolicy applies: any workload may call it${
+        dryRuns > 0
+          ? ` (${plural(dryRuns, 'dry-run policy', 'dry-run policies')} ${
+              dryRuns === 1 ? 'is' : 'are'
+            } not enforced)`
+          : ''
+      }${
+        unenforcedTargetRefs
+          ? '; Service-attached (targetRefs) policies need a waypoint, and none serves this workload'
+          : ''
+      }.`,
     };
   }
 

@@ -240,6 +240,79 @@ describe('collectMtls', () => {
     expect(disabledPort.status).toBe('fail');
   });
 
+  describe('upstream scope and ambient rules (shared Istio module)', () => {
+    const ambientNs = ns('shop', { 'istio.io/dataplane-mode': 'ambient' });
+
+    it('ignores a selector PeerAuthentication in the root namespace, for any namespace', () => {
+      const rootSelector = peerAuth('web-strict', 'istio-system', {
+        selector: { matchLabels: { app: 'web' } },
+        mtls: { mode: 'STRICT' },
+      });
+      const result = collectMtls(
+        contextFor([
+          ns('shop'),
+          rootSelector,
+          ...deploymentChain('web', 'shop', sidecar),
+        ]),
+      );
+      expect(result.details!.workloads[0]).toMatchObject({
+        mode: 'PERMISSIVE',
+        modeSource: { level: 'default' },
+      });
+      expect(result.status).toBe('warn');
+    });
+
+    it('treats DISABLE as PERMISSIVE for ambient pods (ztunnel), with a note', () => {
+      const result = collectMtls(
+        contextFor([
+          ambientNs,
+          peerAuth('default', 'shop', { mtls: { mode: 'DISABLE' } }),
+          ...deploymentChain('web', 'shop'),
+        ]),
+      );
+      expect(result.details!.workloads[0]).toMatchObject({
+        dataplane: 'ambient',
+        mode: 'PERMISSIVE',
+      });
+      expect(result.status).toBe('warn');
+      expect(result.notes?.join()).toMatch(/ztunnel does not support DISABLE/);
+    });
+
+    it('names the weak port of an ambient workload', () => {
+      // istio/istio@86c9f01 pilot/pkg/serviceregistry/ambient/testdata/peer-authn-strict-and-disable-port-mtls-in.yaml
+      const result = collectMtls(
+        contextFor([
+          ambientNs,
+          peerAuth('strict-and-disable-mtls', 'shop', {
+            selector: { matchLabels: { app: 'web' } },
+            mtls: { mode: 'STRICT' },
+            portLevelMtls: { 9090: { mode: 'DISABLE' } },
+          }),
+          ...deploymentChain('web', 'shop'),
+        ]),
+      );
+      expect(result.status).toBe('warn');
+      expect(result.summary).toBe(
+        'Deployment/web requires mTLS except port 9090 PERMISSIVE.',
+      );
+    });
+
+    it('keeps a lone DISABLE port STRICT for ambient under an inherited STRICT', () => {
+      const result = collectMtls(
+        contextFor([
+          ambientNs,
+          meshStrict,
+          peerAuth('web-metrics', 'shop', {
+            selector: { matchLabels: { app: 'web' } },
+            portLevelMtls: { 15020: { mode: 'DISABLE' } },
+          }),
+          ...deploymentChain('web', 'shop'),
+        ]),
+      );
+      expect(result.status).toBe('pass');
+    });
+  });
+
   it('lets the oldest of two namespace-wide policies win, as Istio does', () => {
     const result = collectMtls(
       contextFor([

@@ -3,32 +3,19 @@ import {
   PeerAuthenticationMode,
   PeerAuthenticationSource,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { KubeObject } from '../sources/types';
+import { effectivePeerAuthentication } from '@zero-trust-k8s/plugin-zero-trust-node';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
-import { istioPolicyScope, oldestFirst, specOf } from './lib/istio';
 import { meshEnrollment } from './lib/mesh';
 import { Verdict, plural, worst } from './lib/status';
 import { workloadNameOf } from './lib/workloadName';
 import { Collector } from './types';
+import { KubeObject } from '../sources/types';
 
 const PEER_AUTHENTICATION = {
   group: 'security.istio.io',
   kind: 'PeerAuthentication',
 };
-
-interface PeerAuthenticationSpec {
-  mtls?: { mode?: string };
-  portLevelMtls?: Record<string, { mode?: string }>;
-}
-
-const MODES = ['STRICT', 'PERMISSIVE', 'DISABLE'];
-
-function modeOf(value: unknown): PeerAuthenticationMode | undefined {
-  return typeof value === 'string' && MODES.includes(value)
-    ? (value as PeerAuthenticationMode)
-    : undefined; // UNSET, absent or unknown: inherit
-}
 
 const VERDICT: Record<PeerAuthenticationMode, Verdict> = {
   STRICT: 'pass',
@@ -38,10 +25,11 @@ const VERDICT: Record<PeerAuthenticationMode, Verdict> = {
 
 /**
  * mTLS: is every pod in the mesh (sidecar or ambient), and does the effective PeerAuthentication
- * require mutual TLS? The mode is resolved as Istio does: workload selector > namespace >
- * mesh-wide (root namespace) > Istio's default PERMISSIVE, `UNSET` inheriting from the level
- * above, the oldest policy winning within a level, and `portLevelMtls` of the workload policy
- * overriding per port.
+ * require mutual TLS? The mode is resolved by the shared Istio rules (plugin-zero-trust-node
+ * src/istio/peerAuthentication.ts, following upstream): workload selector > namespace > mesh-wide
+ * (root namespace, no selector) > Istio's default PERMISSIVE, `UNSET` inheriting, the oldest
+ * policy winning within a level, `portLevelMtls` of the workload policy per port, and ztunnel's
+ * handling for ambient pods (DISABLE accepted as PERMISSIVE).
  */
 export const collectMtls: Collector<'mtls'> = ctx => {
   const gated = gateOnKinds('mtls', ctx, [PEER_AUTHENTICATION]);
@@ -51,9 +39,10 @@ export const collectMtls: Collector<'mtls'> = ctx => {
   let enrolled = 0;
 
   for (const w of ctx.workloads) {
-    const policies = w.cluster
-      .objects(PEER_AUTHENTICATION.group, PEER_AUTHENTICATION.kind)
-      .sort(oldestFirst);
+    const policies = w.cluster.objects(
+      PEER_AUTHENTICATION.group,
+      PEER_AUTHENTICATION.kind,
+    );
     for (const pod of w.pods) {
       const namespace = w.namespaces.find(
         n => n.metadata.name === pod.metadata.namespace,
@@ -67,65 +56,32 @@ export const collectMtls: Collector<'mtls'> = ctx => {
       ) {
         evidence.add(w.cluster, namespace);
       }
-      const applicable = (level: string) =>
-        policies.find(
-          p =>
-            istioPolicyScope(
-              p,
-              {
-                namespace: pod.metadata.namespace,
-                labels: pod.metadata.labels,
+      const effective = effectivePeerAuthentication(
+        policies,
+        {
+          namespace: pod.metadata.namespace ?? '',
+          labels: pod.metadata.labels,
+          dataplane,
+        },
+        ctx.settings.meshRootNamespace,
+      );
+      for (const note of effective.notes) {
+        if (!notes.includes(note)) notes.push(note);
+      }
+      const mode: PeerAuthenticationMode = effective.mode;
+      const modeSource: PeerAuthenticationSource =
+        effective.policy && effective.level !== 'default'
+          ? {
+              level: effective.level,
+              policy: {
+                cluster: w.cluster.name,
+                namespace: effective.policy.metadata.namespace,
+                name: effective.policy.metadata.name,
               },
-              { rootNamespace: ctx.settings.meshRootNamespace },
-            ) === level,
-        );
-      let mode: PeerAuthenticationMode = 'PERMISSIVE';
-      let modeSource: PeerAuthenticationSource = { level: 'default' };
-      const levels = ['mesh', 'namespace', 'workload'] as const;
-      const used: KubeObject[] = [];
-      for (const level of levels) {
-        const policy = applicable(level);
-        if (!policy) continue;
-        used.push(policy);
-        const spec = specOf<PeerAuthenticationSpec>(policy);
-        const levelMode = modeOf(spec.mtls?.mode);
-        if (spec.mtls?.mode && !levelMode && spec.mtls.mode !== 'UNSET') {
-          notes.push(
-            `PeerAuthentication ${policy.metadata.namespace}/${policy.metadata.name} has an unknown mode "${spec.mtls.mode}"; treated as UNSET`,
-          );
-        }
-        if (levelMode) {
-          mode = levelMode;
-          modeSource = {
-            level,
-            policy: {
-              cluster: w.cluster.name,
-              namespace: policy.metadata.namespace,
-              name: policy.metadata.name,
-            },
-          };
-        }
-      }
-      const workloadPolicy = applicable('workload');
-      const portModes: MtlsWorkload['portModes'] = [];
-      const portLevel = workloadPolicy
-        ? specOf<PeerAuthenticationSpec>(workloadPolicy).portLevelMtls
-        : undefined;
-      if (portLevel && typeof portLevel === 'object') {
-        for (const [port, setting] of Object.entries(portLevel)) {
-          const portMode = modeOf(setting?.mode) ?? mode;
-          const portNumber = Number(port);
-          if (!Number.isInteger(portNumber)) {
-            notes.push(
-              `PeerAuthentication ${workloadPolicy!.metadata.namespace}/${
-                workloadPolicy!.metadata.name
-              } has a non-numeric port "${port}"`,
-            );
-          } else if (portMode !== mode) {
-            portModes.push({ port: portNumber, mode: portMode });
-          }
-        }
-      }
+            }
+          : { level: 'default' };
+      const portModes: MtlsWorkload['portModes'] = effective.ports;
+      const used = effective.used as KubeObject[];
       used.forEach(p => evidence.add(w.cluster, p));
       const row: MtlsWorkload = {
         cluster: w.cluster.name,

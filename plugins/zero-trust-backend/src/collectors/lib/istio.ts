@@ -1,82 +1,60 @@
+import {
+  authorizationPolicyScope,
+  effectivePeerAuthentication,
+} from '@zero-trust-k8s/plugin-zero-trust-node';
 import { KubeObject } from '../../sources/types';
-import { LabelSelectorSpec, matchesLabelSelector } from './selectors';
 
 /** How an Istio policy reaches a workload. */
 export type IstioPolicyScope = 'workload' | 'namespace' | 'mesh' | 'targetRef';
-
-export interface IstioTargetRef {
-  group?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-}
-
-interface IstioPolicySpec {
-  selector?: LabelSelectorSpec;
-  targetRef?: IstioTargetRef;
-  targetRefs?: IstioTargetRef[];
-}
 
 export function specOf<T>(obj: KubeObject): T {
   const spec = obj.spec;
   return (spec && typeof spec === 'object' ? spec : {}) as T;
 }
 
-function hasSelector(spec: IstioPolicySpec): boolean {
-  const s = spec.selector;
-  return (
-    !!s &&
-    (Object.keys(s.matchLabels ?? {}).length > 0 ||
-      (s.matchExpressions ?? []).length > 0)
-  );
-}
-
-function targetRefsOf(spec: IstioPolicySpec): IstioTargetRef[] {
-  const refs = Array.isArray(spec.targetRefs) ? spec.targetRefs : [];
-  return spec.targetRef ? [...refs, spec.targetRef] : refs;
-}
-
 /**
- * How an Istio policy (PeerAuthentication, AuthorizationPolicy) applies to a pod: by workload
- * selector in the pod's namespace, namespace-wide, mesh-wide from the root namespace, or through
- * `targetRefs` naming one of the workload's Services (enforced by a waypoint) — or not at all.
+ * Whether an Istio policy (PeerAuthentication, AuthorizationPolicy) may apply to a pod, by the
+ * shared Istio rules of plugin-zero-trust-node. Without waypoint data, a `targetRefs` policy
+ * naming one of the pod's Services is assumed to apply (callers use this to flag drift, where
+ * over-reporting is the safe side). The collectors use the full rules directly.
  */
 export function istioPolicyScope(
   policy: KubeObject,
   pod: { namespace?: string; labels?: Record<string, string> },
   options: { rootNamespace: string; serviceNames?: string[] },
 ): IstioPolicyScope | undefined {
-  const spec = specOf<IstioPolicySpec>(policy);
-  const ns = policy.metadata.namespace;
-  const refs = targetRefsOf(spec);
-  if (refs.length > 0) {
-    const hit = refs.some(
-      r =>
-        (r.kind ?? '') === 'Service' &&
-        (r.group ?? '') === '' &&
-        (r.namespace ?? ns) === pod.namespace &&
-        !!r.name &&
-        (options.serviceNames ?? []).includes(r.name),
+  const namespace = pod.namespace ?? '';
+  const labels = pod.labels ?? {};
+  if (policy.kind === 'PeerAuthentication') {
+    const e = effectivePeerAuthentication(
+      [policy],
+      { namespace, labels, dataplane: 'sidecar' },
+      options.rootNamespace,
     );
-    return hit ? 'targetRef' : undefined;
+    if (e.used.length === 0) return undefined;
+    const hasSelector =
+      Object.keys(
+        (specOf<{ selector?: { matchLabels?: object } }>(policy).selector
+          ?.matchLabels ?? {}) as object,
+      ).length > 0;
+    if (hasSelector) return 'workload';
+    return policy.metadata.namespace === namespace ? 'namespace' : 'mesh';
   }
-  if (hasSelector(spec)) {
-    return ns === pod.namespace &&
-      matchesLabelSelector(spec.selector, pod.labels)
-      ? 'workload'
-      : undefined;
-  }
-  if (ns === pod.namespace) return 'namespace';
-  if (ns === options.rootNamespace) return 'mesh';
-  return undefined;
-}
-
-/** Istio resolves conflicts between policies of one level by age: the oldest wins. */
-export function oldestFirst(a: KubeObject, b: KubeObject): number {
-  const ta = (a.metadata as { creationTimestamp?: string }).creationTimestamp;
-  const tb = (b.metadata as { creationTimestamp?: string }).creationTimestamp;
-  if (ta && tb && ta !== tb) return ta < tb ? -1 : 1;
-  return a.metadata.name.localeCompare(b.metadata.name);
+  const assumedWaypoint = { namespace, name: '' };
+  return authorizationPolicyScope(
+    policy,
+    {
+      namespace,
+      labels,
+      dataplane: 'ambient',
+      services: (options.serviceNames ?? []).map(name => ({
+        namespace,
+        name,
+        waypoint: assumedWaypoint,
+      })),
+    },
+    options.rootNamespace,
+  )?.scope;
 }
 
 /** `cluster.local/ns/shop/sa/cart`: the SPIFFE principal of a ServiceAccount. */

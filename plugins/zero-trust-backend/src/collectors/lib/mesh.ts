@@ -1,8 +1,7 @@
 import { MeshDataplane } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { ambientEnrollment } from '@zero-trust-k8s/plugin-zero-trust-node';
 import { KubeObject } from '../../sources/types';
 import { podContainers } from './workloadName';
-
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
 
 /**
  * How a pod takes part in the Istio mesh. A sidecar (an `istio-proxy` container, or since Kubernetes
@@ -28,15 +27,11 @@ export function meshEnrollment(
       enrolledBy: 'istio-proxy native sidecar (init container)',
     };
   }
-  const podMode = pod.metadata.labels?.[DATAPLANE_MODE_LABEL];
-  if (podMode === 'ambient') {
-    return { dataplane: 'ambient', enrolledBy: 'pod label' };
-  }
-  if (podMode === 'none') {
-    return { dataplane: 'none', enrolledBy: undefined };
-  }
-  if (namespace?.metadata.labels?.[DATAPLANE_MODE_LABEL] === 'ambient') {
-    return { dataplane: 'ambient', enrolledBy: 'namespace label' };
-  }
+  // Label-based enrollment follows the shared Istio rules (plugin-zero-trust-node src/istio).
+  const enrolledBy = ambientEnrollment(
+    pod.metadata.labels,
+    namespace?.metadata.labels,
+  );
+  if (enrolledBy) return { dataplane: 'ambient', enrolledBy };
   return { dataplane: 'none' };
 }
