@@ -40,3 +40,13 @@ export function parseActionInput<S extends InputShape>(
   }
   return result.data as { [K in keyof S]: ReturnType<S[K]>['_output'] };
 }
+
+/**
+ * A field factory for a schema built with our own zod. createTemplateAction types factories with
+ * the scaffolder's copy of zod: the same zod v3 at runtime (its JSON schema conversion reads either),
+ * but two unrelated declarations to TypeScript. The field's value is typed `any`; parse it.
+ */
+export function ownSchema(schema: z.ZodTypeAny) {
+  return (_zImpl: TemplateZod) =>
+    schema as unknown as ReturnType<TemplateZod['any']>;
+}

@@ -3,6 +3,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import yaml from 'yaml';
+import { serviceSpecSchema } from '@zero-trust-k8s/plugin-zero-trust-node';
 import { createGenerateManifestsAction } from './generateManifests';
 import { examples } from './generateManifests.examples';
 import { createValidateManifestsAction } from './validateManifests';
@@ -125,6 +126,98 @@ describe('zerotrust:manifests:generate', () => {
     const ctx = createMockActionContext({ input, workspacePath });
     await expect(generate.handler(ctx)).rejects.toThrow(message);
     expect(listFiles(root)).toEqual([]);
+  });
+
+  it.each([
+    'kube-system',
+    'istio-system',
+    'kyverno',
+    'kube-public',
+    'kube-node-lease',
+    'kube-anything',
+  ])(
+    'refuses the system namespace %s, which no policy checks, and writes nothing',
+    async namespace => {
+      const input = exampleInput(0);
+      input.spec.namespace = namespace;
+      const ctx = createMockActionContext({ input, workspacePath });
+      await expect(generate.handler(ctx)).rejects.toThrow(
+        `namespace: is a system namespace the Zero Trust baseline excludes (kube-*, istio-system, kyverno): neither zerotrust:manifests:validate nor the Kyverno policies check workloads there; use a namespace of the service's own, e.g. online-boutique (got "${namespace}")`,
+      );
+      expect(listFiles(root)).toEqual([]);
+    },
+  );
+
+  it.each(['Kube-System', 'KYVERNO', 'Istio-System', 'Default', ' default'])(
+    'refuses the case variant %p and writes nothing',
+    async namespace => {
+      const input = exampleInput(0);
+      input.spec.namespace = namespace;
+      const ctx = createMockActionContext({ input, workspacePath });
+      await expect(generate.handler(ctx)).rejects.toThrow(
+        /namespace: is not a DNS-1123 label/,
+      );
+      expect(listFiles(root)).toEqual([]);
+    },
+  );
+
+  it('refuses the default namespace, saying why, and writes nothing', async () => {
+    const input = exampleInput(0);
+    input.spec.namespace = 'default';
+    const ctx = createMockActionContext({ input, workspacePath });
+    await expect(generate.handler(ctx)).rejects.toThrow(
+      /namespace: is refused for generated services: the platform does not manage the default namespace \(no Pod Security labels\)/,
+    );
+    expect(listFiles(root)).toEqual([]);
+  });
+
+  describe('input schema, as the template editor and /create/actions show it', () => {
+    // What createTemplateAction made of the zod schema (the scaffolder's JSON schema conversion).
+    const inputSchema = generate.schema!.input as any;
+    const specSchema = inputSchema.properties.spec;
+
+    it('lists every ServiceSpec field, each with a description', () => {
+      const fields = Object.keys(serviceSpecSchema.innerType().shape);
+      expect(Object.keys(specSchema.properties).sort()).toEqual(
+        [...fields].sort(),
+      );
+      expect(specSchema.required).toEqual(
+        expect.arrayContaining(['name', 'namespace', 'owner', 'image']),
+      );
+      expect(specSchema.additionalProperties).toBe(false);
+      expect(specSchema.properties.namespace.description).toMatch(
+        /Not `default` nor a namespace the Zero Trust baseline excludes/,
+      );
+
+      // Every property at every depth, through arrays and unions.
+      const undocumented: string[] = [];
+      const walk = (node: any, at: string) => {
+        for (const [key, child] of Object.entries<any>(node.properties ?? {})) {
+          if (!child.description) {
+            undocumented.push(`${at}.${key}`);
+          }
+          walk(child, `${at}.${key}`);
+        }
+        if (node.items) {
+          walk(node.items, `${at}[]`);
+        }
+        for (const option of node.anyOf ?? []) {
+          walk(option, at);
+        }
+      };
+      walk(specSchema, 'spec');
+      expect(undocumented).toEqual([]);
+    });
+
+    it('has no $ref, which /create/actions would show as an empty field', () => {
+      expect(JSON.stringify(inputSchema)).not.toContain('$ref');
+    });
+
+    it('keeps targetPath with its default', () => {
+      expect(inputSchema.properties.targetPath).toEqual(
+        expect.objectContaining({ type: 'string', default: 'gitops' }),
+      );
+    });
   });
 
   it.each(['../outside', '/tmp/elsewhere', '.'])(

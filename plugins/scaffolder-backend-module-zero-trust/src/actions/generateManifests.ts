@@ -1,23 +1,31 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { generateManifests } from '@zero-trust-k8s/plugin-zero-trust-node';
+import {
+  generateManifests,
+  serviceSpecSchema,
+} from '@zero-trust-k8s/plugin-zero-trust-node';
 import { examples } from './generateManifests.examples';
 import { workspaceFolder, writeFiles } from './workspaceFiles';
-import { InputShape, parseActionInput } from './actionInput';
+import { InputShape, ownSchema, parseActionInput } from './actionInput';
 
-const INPUT = {
-  spec: z =>
-    z
-      .record(z.any(), {
-        description:
-          'The ServiceSpec: name, namespace, owner, language, ports, image, callers, callees, egressFqdns, externalSecrets, mesh, cloudIdentity, environments, canary, gitops. See the README for every field.',
-      })
-      .describe('ServiceSpec'),
+const OPTIONS = {
   targetPath: z =>
     z
       .string({
         description: 'Folder in the workspace to write the tree to (relative)',
       })
       .default('gitops'),
+} satisfies InputShape;
+
+const INPUT = {
+  // The engine's own schema, so the template editor and /create/actions document every field and
+  // the scaffolder checks the spec's shape before the step runs. The handler still parses it with
+  // parseServiceSpec, whose error lists every problem with the value given.
+  spec: ownSchema(
+    serviceSpecSchema.describe(
+      'The ServiceSpec: everything the manifests are generated from',
+    ),
+  ),
+  ...OPTIONS,
 } satisfies InputShape;
 
 /**
@@ -50,7 +58,7 @@ export function createGenerateManifestsAction() {
       },
     },
     async handler(ctx) {
-      const input = parseActionInput(INPUT, ctx.input);
+      const input = parseActionInput(OPTIONS, ctx.input);
       const folder = workspaceFolder(
         ctx.workspacePath,
         input.targetPath,
@@ -58,7 +66,7 @@ export function createGenerateManifestsAction() {
       );
       // Template expressions of unset optional parameters render as undefined; drop those keys so
       // they read as "not given" rather than as unknown fields.
-      const spec = JSON.parse(JSON.stringify(input.spec));
+      const spec = JSON.parse(JSON.stringify(ctx.input.spec ?? null));
       // Throws an InputError listing every problem before anything is written.
       const generated = generateManifests(spec);
       const files = await writeFiles(

@@ -1,4 +1,9 @@
 import { InputError } from '@backstage/errors';
+import {
+  Entity,
+  RELATION_API_PROVIDED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { servicePeerFromEntity } from '@zero-trust-k8s/plugin-zero-trust-node';
@@ -10,16 +15,52 @@ const INPUT = {
     z
       .array(z.string(), {
         description:
-          'Entity refs the new service calls, e.g. component:default/cartservice',
+          'Entity refs (Components or Resources) the new service calls, e.g. component:default/cartservice',
       })
       .default([]),
   callers: z =>
     z
       .array(z.string(), {
-        description: 'Entity refs that call the new service',
+        description: 'Entity refs (Components) that call the new service',
       })
       .default([]),
 } satisfies InputShape;
+
+type Role = 'callee' | 'caller';
+
+/**
+ * Entity kinds that run as workloads and so can be a network peer. A caller becomes an allowed
+ * mesh principal and NetworkPolicy source, so only a Component may be one; a callee may also be a
+ * Resource (a database, a queue) that runs in the cluster. A User, Group, System or Location runs
+ * nothing: letting one through would open the policies to whatever its annotations name.
+ */
+const PEER_KINDS: Record<Role, readonly string[]> = {
+  caller: ['component'],
+  callee: ['component', 'resource'],
+};
+
+/** Throws unless the entity's kind may be a peer in this role, naming the entity and its kind. */
+function assertPeerKind(entity: Entity, role: Role): void {
+  const kind = entity.kind.toLocaleLowerCase('en-US');
+  if (PEER_KINDS[role].includes(kind)) {
+    return;
+  }
+  const ref = stringifyEntityRef(entity);
+  const allowed = role === 'caller' ? 'a Component' : 'a Component or Resource';
+  // An API is served by Components: point at them instead of guessing which one is meant.
+  let hint = '';
+  if (kind === 'api') {
+    const providers = (entity.relations ?? [])
+      .filter(r => r.type === RELATION_API_PROVIDED_BY)
+      .map(r => r.targetRef);
+    hint = `; name the Component that provides it${
+      providers.length > 0 ? `: ${providers.join(', ')}` : ''
+    }`;
+  }
+  throw new InputError(
+    `${ref} is of kind ${entity.kind}, which runs no workload: a ${role} must be ${allowed}${hint}`,
+  );
+}
 
 /**
  * `zerotrust:catalog:resolve-dependencies`: turns the catalog entities a new service calls (and
@@ -53,7 +94,7 @@ export function createResolveDependenciesAction(options: {
     async handler(ctx) {
       const input = parseActionInput(INPUT, ctx.input);
       const credentials = await ctx.getInitiatorCredentials();
-      const resolve = async (refs: string[], role: string) => {
+      const resolve = async (refs: string[], role: Role) => {
         if (refs.length === 0) {
           return [];
         }
@@ -65,6 +106,7 @@ export function createResolveDependenciesAction(options: {
           if (!entity) {
             throw new InputError(`Unknown ${role} in the catalog: ${refs[i]}`);
           }
+          assertPeerKind(entity, role);
           return servicePeerFromEntity(entity);
         });
       };

@@ -87,6 +87,82 @@ describe('zerotrust:manifests:validate', () => {
     ]);
   });
 
+  /** A Deployment that breaks every pod rule: privileged, root, host PID, latest tag. */
+  const privilegedRootDeployment = (namespace: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'miner', namespace },
+    spec: {
+      selector: { matchLabels: { app: 'miner' } },
+      template: {
+        metadata: { labels: { app: 'miner' } },
+        spec: {
+          hostPID: true,
+          containers: [
+            {
+              name: 'miner',
+              image: 'evil.example/miner:latest',
+              securityContext: { privileged: true, runAsUser: 0 },
+            },
+          ],
+        },
+      },
+    },
+  });
+
+  it.each([
+    'kube-system',
+    'istio-system',
+    'kyverno',
+    'kube-public',
+    'kube-node-lease',
+  ])(
+    'fails on a privileged root Deployment in %s, which the baseline would skip',
+    async namespace => {
+      fs.mkdirSync(path.join(workspacePath, 'plain'));
+      fs.writeFileSync(
+        path.join(workspacePath, 'plain', 'miner.yaml'),
+        yaml.stringify(privilegedRootDeployment(namespace)),
+      );
+      const error = await run({ path: 'plain' }).catch(e => e);
+      expect(error.name).toBe('InputError');
+      expect(error.message).toContain(
+        `Deployment ${namespace}/miner: namespace ${namespace} is excluded from the Zero Trust baseline (kube-*, istio-system, kyverno)`,
+      );
+      expect(error.message).toContain('[excluded-namespace]');
+    },
+  );
+
+  it('fails when an overlay moves the generated service into kube-system', async () => {
+    const file = gitops('overlays', 'prod', 'kustomization.yaml');
+    const k = yaml.parse(fs.readFileSync(file, 'utf8'));
+    k.namespace = 'kube-system';
+    fs.writeFileSync(file, yaml.stringify(k));
+    const ctx = await run({ path: 'gitops', failOnViolations: false });
+    const violations: string[] = (ctx.output as jest.Mock).mock.calls.find(
+      ([name]) => name === 'violations',
+    )[1];
+    expect(violations).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^overlays\/prod: Deployment kube-system\/cartservice: namespace kube-system is excluded .*\[excluded-namespace\]$/,
+        ),
+      ]),
+    );
+    expect(violations.filter(v => !v.startsWith('overlays/prod'))).toEqual([]);
+  });
+
+  it('still checks a privileged root Deployment in default', async () => {
+    fs.mkdirSync(path.join(workspacePath, 'plain'));
+    fs.writeFileSync(
+      path.join(workspacePath, 'plain', 'miner.yaml'),
+      yaml.stringify(privilegedRootDeployment('default')),
+    );
+    const error = await run({ path: 'plain' }).catch(e => e);
+    expect(error.message).not.toContain('[excluded-namespace]');
+    expect(error.message).toMatch(/require-run-as-nonroot/);
+  });
+
   it.each([
     ['../..', /outside the workspace/],
     ['/etc', /outside the workspace/],

@@ -1,9 +1,12 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  EXCLUDED_NAMESPACES_TEXT,
+  PolicyResourceRef,
   PolicyViolation,
   checkManifests,
   renderManifestFolder,
+  workloadsInExcludedNamespaces,
 } from '@zero-trust-k8s/plugin-zero-trust-node';
 import { examples } from './validateManifests.examples';
 import { workspaceFolder } from './workspaceFiles';
@@ -13,6 +16,17 @@ import { InputShape, parseActionInput } from './actionInput';
 export function formatViolation(build: string, v: PolicyViolation): string {
   const ns = v.resource.namespace ? `${v.resource.namespace}/` : '';
   return `${build}: ${v.resource.kind} ${ns}${v.resource.name} ${v.path}: ${v.message} [${v.policy}/${v.rule}]`;
+}
+
+/**
+ * One line per workload the baseline would not check: its namespace is excluded, so neither this
+ * action nor the Kyverno policies would look at it, and passing it would vouch for nothing.
+ */
+export function formatExcludedWorkload(
+  build: string,
+  r: PolicyResourceRef,
+): string {
+  return `${build}: ${r.kind} ${r.namespace}/${r.name}: namespace ${r.namespace} is excluded from the Zero Trust baseline (${EXCLUDED_NAMESPACES_TEXT}), so neither this check nor the Kyverno policies would look at this workload; deploy it to a namespace of its own [excluded-namespace]`;
 }
 
 const INPUT = {
@@ -65,9 +79,14 @@ export function createValidateManifestsAction() {
       const input = parseActionInput(INPUT, ctx.input);
       const folder = workspaceFolder(ctx.workspacePath, input.path, 'path');
       const builds = renderManifestFolder(folder);
-      const violations = builds.flatMap(build =>
-        checkManifests(build.objects).map(v => formatViolation(build.root, v)),
-      );
+      const violations = builds.flatMap(build => [
+        ...workloadsInExcludedNamespaces(build.objects).map(r =>
+          formatExcludedWorkload(build.root, r),
+        ),
+        ...checkManifests(build.objects).map(v =>
+          formatViolation(build.root, v),
+        ),
+      ]);
       const checked = builds.reduce((n, b) => n + b.objects.length, 0);
       ctx.output('checked', checked);
       ctx.output(

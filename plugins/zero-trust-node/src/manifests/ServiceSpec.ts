@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  EXCLUDED_NAMESPACES_TEXT,
+  isExcludedNamespace,
+} from '../policy/baseline';
+import {
   AWS_ROLE_ARN,
   CPU_QUANTITY,
   DNS_LABEL,
@@ -84,98 +88,108 @@ const servicePortSchema = z
   })
   .strict();
 
-const peerPortSchema = z
-  .object({
-    port: portNumber,
-    protocol: z
-      .enum(['grpc', 'http', 'tcp'], protocolError(['grpc', 'http', 'tcp']))
-      .describe('Protocol of the peer port'),
-  })
-  .strict();
+// Schemas used more than once are factories, not shared constants: the scaffolder turns the spec
+// into a JSON schema, which writes a reused zod instance as a `$ref` that the template editor's
+// action reference (/create/actions) does not follow, hiding the fields of the second use.
+const peerPortSchema = () =>
+  z
+    .object({
+      port: portNumber.describe('Port the peer serves on'),
+      protocol: z
+        .enum(['grpc', 'http', 'tcp'], protocolError(['grpc', 'http', 'tcp']))
+        .describe('Protocol of the peer port'),
+    })
+    .strict();
 
-const httpPath = z
-  .string({ description: 'HTTP path, a trailing * matches a prefix' })
-  .regex(HTTP_PATH, 'is not an HTTP path such as /api/cart or /static/*')
-  .refine(p => !hasTraversalSegment(p), 'must not contain . or .. segments');
+const httpPath = () =>
+  z
+    .string({ description: 'HTTP path, a trailing * matches a prefix' })
+    .regex(HTTP_PATH, 'is not an HTTP path such as /api/cart or /static/*')
+    .refine(p => !hasTraversalSegment(p), 'must not contain . or .. segments');
 
-const peerSchema = z
-  .object({
-    entityRef: matching(
-      ENTITY_REF,
-      'Catalog entity of the peer',
-      'an entity ref',
-    ).optional(),
-    name: dnsLabel('Workload name of the peer (its `app` label)'),
-    namespace: dnsLabel('Namespace of the peer'),
-    serviceAccount: dnsLabel(
-      'ServiceAccount of the peer, its mesh identity; defaults to the name',
-    ).optional(),
-    ports: z
-      .array(peerPortSchema, { description: "The peer's own service ports" })
-      .max(32)
-      .default([]),
-    grpcPaths: z
-      .array(
-        matching(
-          GRPC_PATH,
-          'Allowed gRPC method',
-          'a gRPC path such as /hipstershop.CartService/AddItem',
-        ),
-        {
-          description:
-            'For a caller: the gRPC methods of this service it may call, as /<package>.<Service>/<Method>',
-        },
-      )
-      .max(256)
-      .default([]),
-    httpMethods: z
-      .array(
-        z.enum(HTTP_METHODS, {
-          errorMap: () => ({
-            message: `is not an HTTP method: expected one of ${HTTP_METHODS.join(
-              ', ',
-            )}`,
+const peerSchema = () =>
+  z
+    .object({
+      entityRef: matching(
+        ENTITY_REF,
+        'Catalog entity of the peer',
+        'an entity ref',
+      ).optional(),
+      name: dnsLabel('Workload name of the peer (its `app` label)'),
+      namespace: dnsLabel('Namespace of the peer'),
+      serviceAccount: dnsLabel(
+        'ServiceAccount of the peer, its mesh identity; defaults to the name',
+      ).optional(),
+      ports: z
+        .array(peerPortSchema(), {
+          description: "The peer's own service ports",
+        })
+        .max(32)
+        .default([]),
+      grpcPaths: z
+        .array(
+          matching(
+            GRPC_PATH,
+            'Allowed gRPC method',
+            'a gRPC path such as /hipstershop.CartService/AddItem',
+          ),
+          {
+            description:
+              'For a caller: the gRPC methods of this service it may call, as /<package>.<Service>/<Method>',
+          },
+        )
+        .max(256)
+        .default([]),
+      httpMethods: z
+        .array(
+          z.enum(HTTP_METHODS, {
+            errorMap: () => ({
+              message: `is not an HTTP method: expected one of ${HTTP_METHODS.join(
+                ', ',
+              )}`,
+            }),
           }),
-        }),
-        {
+          {
+            description:
+              'For a caller: the HTTP methods it may use on this service',
+          },
+        )
+        .max(HTTP_METHODS.length)
+        .default([]),
+      httpPaths: z
+        .array(httpPath(), {
           description:
-            'For a caller: the HTTP methods it may use on this service',
-        },
-      )
-      .max(HTTP_METHODS.length)
-      .default([]),
-    httpPaths: z
-      .array(httpPath, {
-        description:
-          'For a caller: the HTTP paths it may request on this service',
-      })
-      .max(256)
-      .default([]),
-  })
-  .strict();
+            'For a caller: the HTTP paths it may request on this service',
+        })
+        .max(256)
+        .default([]),
+    })
+    .strict();
 
-const resourceListSchema = z
-  .object({
-    cpu: matching(
-      CPU_QUANTITY,
-      'CPU quantity, e.g. 100m',
-      'a CPU quantity such as 100m or 0.5',
-    ),
-    memory: matching(
-      MEMORY_QUANTITY,
-      'Memory quantity, e.g. 128Mi',
-      'a memory quantity such as 128Mi',
-    ),
-  })
-  .strict();
+const resourceListSchema = () =>
+  z
+    .object({
+      cpu: matching(
+        CPU_QUANTITY,
+        'CPU quantity, e.g. 100m',
+        'a CPU quantity such as 100m or 0.5',
+      ),
+      memory: matching(
+        MEMORY_QUANTITY,
+        'Memory quantity, e.g. 128Mi',
+        'a memory quantity such as 128Mi',
+      ),
+    })
+    .strict();
 
-const imageTag = z
-  .string({ description: 'Image tag (never `latest`)' })
-  .regex(IMAGE_TAG, 'is not a valid image tag')
-  .refine(
-    t => t.toLowerCase() !== 'latest',
-    'must not be `latest`: the tag is mutable, pin a version or a digest',
-  );
+const imageTag = () =>
+  z
+    .string({ description: 'Image tag (never `latest`)' })
+    .regex(IMAGE_TAG, 'is not a valid image tag')
+    .refine(
+      t => t.toLowerCase() !== 'latest',
+      'must not be `latest`: the tag is mutable, pin a version or a digest',
+    );
 
 const environmentSchema = (replicas: number) =>
   z
@@ -187,7 +201,14 @@ const environmentSchema = (replicas: number) =>
         .max(100)
         .default(replicas),
       resources: z
-        .object({ requests: resourceListSchema, limits: resourceListSchema })
+        .object({
+          requests: resourceListSchema().describe(
+            'Resources the scheduler reserves for the container',
+          ),
+          limits: resourceListSchema().describe(
+            'Most the container may use; not below the requests',
+          ),
+        })
         .strict()
         .default({
           requests: { cpu: '100m', memory: '128Mi' },
@@ -196,7 +217,7 @@ const environmentSchema = (replicas: number) =>
         .describe('Container requests and limits'),
       image: z
         .object({
-          tag: imageTag.optional(),
+          tag: imageTag().optional(),
           digest: matching(
             IMAGE_DIGEST,
             'Image digest',
@@ -225,21 +246,40 @@ export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
 const canaryStepSchema = z.union(
   [
-    z.object({ setWeight: z.number().int().min(1).max(100) }).strict(),
+    z
+      .object({
+        setWeight: z
+          .number({ description: 'Percent of traffic sent to the canary' })
+          .int()
+          .min(1)
+          .max(100),
+      })
+      .strict(),
     z
       .object({
         pause: z
           .object({
             duration: matching(
               DURATION,
-              'Pause',
+              'How long to wait, e.g. 5m',
               'a duration such as 5m',
             ).optional(),
           })
-          .strict(),
+          .strict()
+          .describe(
+            'Waits before the next step; without a duration, until promoted by hand',
+          ),
       })
       .strict(),
-    z.object({ analysis: z.literal(true) }).strict(),
+    z
+      .object({
+        analysis: z
+          .literal(true)
+          .describe(
+            'Runs the AnalysisTemplate (success rate, denials, Falco alerts); a failure aborts the rollout',
+          ),
+      })
+      .strict(),
   ],
   {
     errorMap: () => ({
@@ -252,10 +292,16 @@ const canaryStepSchema = z.union(
 const cloudIdentitySchema = z.discriminatedUnion(
   'provider',
   [
-    z.object({ provider: z.literal('none') }).strict(),
     z
       .object({
-        provider: z.literal('gke'),
+        provider: z
+          .literal('none')
+          .describe('No cloud identity: the pods get no cloud credentials'),
+      })
+      .strict(),
+    z
+      .object({
+        provider: z.literal('gke').describe('GKE Workload Identity'),
         gcpServiceAccount: matching(
           GCP_SERVICE_ACCOUNT,
           'Google service account the pods act as (Workload Identity)',
@@ -265,7 +311,9 @@ const cloudIdentitySchema = z.discriminatedUnion(
       .strict(),
     z
       .object({
-        provider: z.literal('eks'),
+        provider: z
+          .literal('eks')
+          .describe('EKS IAM roles for service accounts (IRSA)'),
         roleArn: matching(
           AWS_ROLE_ARN,
           'IAM role the pods assume (IRSA)',
@@ -297,7 +345,9 @@ const serviceSpecObject = z
       'Service name: Deployment, Service, ServiceAccount and `app` label (at most 50 characters, so derived names such as <name>-default-deny stay valid)',
       50,
     ),
-    namespace: dnsLabel('Namespace the service runs in'),
+    namespace: dnsLabel(
+      'Namespace the service runs in, usually one per system. Not `default` nor a namespace the Zero Trust baseline excludes (kube-*, istio-system, kyverno): no policy would check the service there',
+    ).superRefine(checkServiceNamespace),
     owner: matching(
       ENTITY_REF,
       'Owner entity ref, e.g. group:default/team',
@@ -321,11 +371,12 @@ const serviceSpecObject = z
           'Image repository without tag or digest, e.g. registry.example.com/shop/cart',
           'an image repository without tag or digest (registry/path)',
         ),
-        tag: imageTag.describe(
+        tag: imageTag().describe(
           'Initial image tag; environments may override it',
         ),
       })
-      .strict(),
+      .strict()
+      .describe('Container image of the service'),
     healthCheckPath: z
       .string({
         description: 'Path of the HTTP health endpoint (HTTP services only)',
@@ -344,14 +395,14 @@ const serviceSpecObject = z
       )
       .default(65532),
     callers: z
-      .array(peerSchema, {
+      .array(peerSchema(), {
         description: 'Workloads allowed to call this service',
       })
       .max(128)
       .superRefine(checkPeers)
       .default([]),
     callees: z
-      .array(peerSchema, { description: 'Workloads this service calls' })
+      .array(peerSchema(), { description: 'Workloads this service calls' })
       .max(128)
       .superRefine(checkPeers)
       .default([]),
@@ -420,6 +471,9 @@ const serviceSpecObject = z
           .enum(['sidecar', 'ambient'], {
             errorMap: () => ({ message: 'must be "sidecar" or "ambient"' }),
           })
+          .describe(
+            'How the pods join the Istio mesh: ztunnel (ambient) or an Envoy sidecar',
+          )
           .default('ambient'),
         waypoint: z
           .boolean({
@@ -429,21 +483,39 @@ const serviceSpecObject = z
           .default(true),
       })
       .strict()
+      .describe('Istio mesh mode')
       .default({}),
-    cloudIdentity: cloudIdentitySchema.default({ provider: 'none' }),
+    cloudIdentity: cloudIdentitySchema
+      .describe('Cloud IAM identity of the pods, through the ServiceAccount')
+      .default({ provider: 'none' }),
     environments: z
       .object({
-        dev: environmentSchema(1).default({}),
-        stage: environmentSchema(2).default({}),
-        prod: environmentSchema(3).default({}),
+        dev: environmentSchema(1)
+          .describe('The dev overlay (1 replica by default)')
+          .default({}),
+        stage: environmentSchema(2)
+          .describe('The stage overlay (2 replicas by default)')
+          .default({}),
+        prod: environmentSchema(3)
+          .describe('The prod overlay (3 replicas by default)')
+          .default({}),
       })
       .strict()
+      .describe('Settings per environment overlay and Argo CD Application')
       .default({}),
     canary: z
       .object({
-        enabled: z.boolean().default(false),
+        enabled: z
+          .boolean({
+            description:
+              'Deploy an Argo Rollout with canary steps instead of a Deployment',
+          })
+          .default(false),
         steps: z
-          .array(canaryStepSchema)
+          .array(canaryStepSchema, {
+            description:
+              'Canary steps: setWeight, pause and analysis, in order',
+          })
           .min(1)
           .max(32)
           .default(DEFAULT_CANARY_STEPS),
@@ -454,6 +526,7 @@ const serviceSpecObject = z
         ).default('http://prometheus.istio-system:9090'),
       })
       .strict()
+      .describe('Progressive delivery with Argo Rollouts')
       .default({}),
     monitoringNamespace: dnsLabel(
       'Namespace of the Prometheus that scrapes Istio metrics (allowed to reach port 15020)',
@@ -484,7 +557,8 @@ const serviceSpecObject = z
           'argocd',
         ),
       })
-      .strict(),
+      .strict()
+      .describe('Where Argo CD finds the generated tree'),
   })
   .strict();
 
@@ -533,6 +607,30 @@ function uniqueBy<T>(
 // Ports Istio's sidecar and ztunnel claim inside the pod.
 const ISTIO_PORTS = [15001, 15006, 15008, 15020, 15021, 15090];
 
+/**
+ * Why a service may not run in `namespace`, or undefined when it may. The baseline's excluded
+ * namespaces are skipped by zerotrust:manifests:validate and by the Kyverno policies, so a service
+ * there would be checked by nothing. `default` is checked, but the platform does not manage it.
+ *
+ * @public
+ */
+export function refusedServiceNamespace(namespace: string): string | undefined {
+  if (isExcludedNamespace(namespace)) {
+    return `is a system namespace the Zero Trust baseline excludes (${EXCLUDED_NAMESPACES_TEXT}): neither zerotrust:manifests:validate nor the Kyverno policies check workloads there; use a namespace of the service's own, e.g. online-boutique`;
+  }
+  if (namespace.trim().toLowerCase() === 'default') {
+    return "is refused for generated services: the platform does not manage the default namespace (no Pod Security labels), and every object applied without a namespace lands there, where the service's namespace-wide default-deny and mTLS rules would reach unrelated workloads; use a namespace of the service's own, e.g. online-boutique";
+  }
+  return undefined;
+}
+
+function checkServiceNamespace(namespace: string, ctx: z.RefinementCtx) {
+  const refused = refusedServiceNamespace(namespace);
+  if (refused) {
+    reporter(ctx)([], refused);
+  }
+}
+
 function checkServicePorts(
   ports: z.output<typeof servicePortSchema>[],
   ctx: z.RefinementCtx,
@@ -563,7 +661,7 @@ function checkServicePorts(
 }
 
 function checkPeers(
-  peers: z.output<typeof peerSchema>[],
+  peers: z.output<ReturnType<typeof peerSchema>>[],
   ctx: z.RefinementCtx,
 ) {
   const problem = reporter(ctx);

@@ -192,6 +192,50 @@ describe('generateManifests refuses hostile input', () => {
     },
   );
 
+  // The baseline skips these namespaces (validation and Kyverno), so a service there would be
+  // checked by nothing; `default` is refused because the platform does not manage it.
+  it.each([
+    [
+      'kube-system',
+      /namespace: is a system namespace the Zero Trust baseline excludes \(kube-\*, istio-system, kyverno\)/,
+    ],
+    ['istio-system', /namespace: is a system namespace/],
+    ['kyverno', /namespace: is a system namespace/],
+    ['kube-public', /namespace: is a system namespace/],
+    ['kube-node-lease', /namespace: is a system namespace/],
+    ['kube-flannel', /namespace: is a system namespace/],
+    [
+      'default',
+      /namespace: is refused for generated services: the platform does not manage the default namespace/,
+    ],
+    [
+      'Kube-System',
+      /namespace: is not a DNS-1123 label[^\n]*\n {2}- namespace: is a system namespace/,
+    ],
+    ['KYVERNO', /namespace: is a system namespace/],
+    ['DEFAULT', /namespace: is refused for generated services/],
+  ])(
+    'refuses the namespace %p and says why',
+    (namespace, message) => {
+      const error = expectInputError({
+        ...boutiqueSpec('cartservice'),
+        namespace,
+      });
+      expect(error.message).toMatch(message);
+      expect(error.message).toContain(`(got ${JSON.stringify(namespace)})`);
+    },
+  );
+
+  it.each(['kube', 'kubes-system', 'istio-system2', 'my-kyverno', 'defaults'])(
+    'accepts the ordinary namespace %p',
+    namespace => {
+      expect(
+        generateManifests({ ...boutiqueSpec('cartservice'), namespace }).spec
+          .namespace,
+      ).toBe(namespace);
+    },
+  );
+
   it('refuses duplicate ports and port names, listing both', () => {
     const error = expectInputError({
       ...boutiqueSpec('cartservice'),

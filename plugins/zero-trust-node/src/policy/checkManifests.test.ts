@@ -1,4 +1,8 @@
-import { checkManifests, kyvernoRuleName } from './checkManifests';
+import {
+  checkManifests,
+  kyvernoRuleName,
+  workloadsInExcludedNamespaces,
+} from './checkManifests';
 
 const restrictedPod = (overrides: Record<string, unknown> = {}) => ({
   apiVersion: 'v1',
@@ -107,6 +111,42 @@ describe('checkManifests', () => {
     expect(checkManifests([pod], { excludedNamespaces: ['legacy'] })).toEqual(
       [],
     );
+  });
+
+  it('lists the workloads it skips in excluded namespaces, and only workloads', () => {
+    const inNamespace = (namespace: string, name = 'p') => ({
+      ...restrictedPod({ containers: [{ name: 'c', image: 'x:latest' }] }),
+      metadata: { name, namespace },
+    });
+    const objects = [
+      inNamespace('kube-system', 'a'),
+      inNamespace('istio-system', 'b'),
+      inNamespace('kyverno', 'c'),
+      inNamespace('kube-public', 'd'),
+      inNamespace('kube-node-lease', 'e'),
+      inNamespace('legacy', 'f'),
+      inNamespace('online-boutique', 'g'),
+      // Mesh-wide policy context, not a workload.
+      ...namespacePolicies('istio-system'),
+    ];
+    // checkManifests skips the first three, like the ClusterPolicies: a pass would vouch for nothing.
+    expect(checkManifests(objects.slice(0, 3))).toEqual([]);
+    expect(
+      workloadsInExcludedNamespaces(objects).map(
+        r => `${r.kind} ${r.namespace}/${r.name}`,
+      ),
+    ).toEqual([
+      'Pod kube-system/a',
+      'Pod istio-system/b',
+      'Pod kyverno/c',
+      'Pod kube-public/d',
+      'Pod kube-node-lease/e',
+    ]);
+    expect(
+      workloadsInExcludedNamespaces(objects, {
+        excludedNamespaces: ['legacy'],
+      }).map(r => r.name),
+    ).toEqual(['a', 'd', 'e', 'f']);
   });
 
   it.each([

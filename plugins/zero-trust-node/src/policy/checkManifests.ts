@@ -1,4 +1,8 @@
-import { BASELINE_POLICIES, EXCLUDED_NAMESPACES } from './baseline';
+import {
+  BASELINE_POLICIES,
+  EXCLUDED_NAMESPACES,
+  isExcludedNamespace,
+} from './baseline';
 import { NamespacePolicyIndex } from './namespaceChecks';
 import { Finding, POD_CHECKS } from './podChecks';
 import {
@@ -61,6 +65,28 @@ export function checkManifests(
     violations.push(...findings.map(f => toViolation(f, pod.resource)));
   }
   return violations;
+}
+
+/**
+ * The workloads (pods, pod controllers, Rollouts) of a set that run in a namespace the baseline
+ * excludes: {@link checkManifests} skips them like the ClusterPolicies do, so a set whose only
+ * workload sits in kube-system would pass unchecked. A validation of manifests that are meant to
+ * meet the baseline reports these instead. Other objects there (e.g. a mesh-wide
+ * PeerAuthentication in istio-system) are policy context, not workloads, and are not listed.
+ *
+ * @public
+ */
+export function workloadsInExcludedNamespaces(
+  objects: readonly unknown[],
+  options: CheckManifestsOptions = {},
+): PolicyResourceRef[] {
+  const excluded = options.excludedNamespaces ?? EXCLUDED_NAMESPACES;
+  return objects.filter(isObject).flatMap(object => {
+    const pod = podTemplateOf(object);
+    return pod && isExcludedNamespace(namespaceOf(object), excluded)
+      ? [{ ...pod.resource, namespace: namespaceOf(object) }]
+      : [];
+  });
 }
 
 const SET_LEVEL_POLICIES = [

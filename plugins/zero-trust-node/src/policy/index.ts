@@ -1,4 +1,8 @@
-export { checkManifests, kyvernoRuleName } from './checkManifests';
+export {
+  checkManifests,
+  kyvernoRuleName,
+  workloadsInExcludedNamespaces,
+} from './checkManifests';
 export type { CheckManifestsOptions } from './checkManifests';
 export { zeroTrustKyvernoPolicies } from './kyvernoPolicies';
 export type {
@@ -8,6 +12,7 @@ export type {
 export {
   BASELINE_POLICIES,
   EXCLUDED_NAMESPACES,
+  EXCLUDED_NAMESPACES_TEXT,
   isExcludedNamespace,
 } from './baseline';
 export type { BaselinePolicyName } from './baseline';
