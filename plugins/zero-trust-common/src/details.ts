@@ -246,6 +246,8 @@ export interface VulnerabilityDetails {
   }[];
   /** The most severe findings (at most 20); the full list is on the vulnerabilities route. */
   top: VulnerabilityItem[];
+  /** Running containers whose image no VulnerabilityReport covers (a canary's new image). */
+  unscanned?: SbomMissing[];
 }
 
 /** One vulnerability in one image. @public */

@@ -8,9 +8,10 @@ export const trivyLabels = (app: string, container = 'server') => ({
   'trivy-operator.container.name': container,
 });
 
+// The image `deploymentChain` runs (`<app>:1`), as trivy-operator records it.
 const artifact = (app: string) => ({
-  registry: { server: 'registry.test' },
-  artifact: { repository: `shop/${app}`, tag: '1.0', digest: 'sha256:abc' },
+  registry: { server: 'index.docker.io' },
+  artifact: { repository: `library/${app}`, tag: '1', digest: 'sha256:abc' },
   scanner: { name: 'Trivy', version: '0.58.2' },
   updateTimestamp: '2026-01-01T00:00:00Z',
 });

@@ -34,7 +34,7 @@ describe('collectSbom', () => {
     ]);
     expect(r.status).toBe('pass');
     expect(r.summary).toBe(
-      'An SBOM for every container: 4 components in 1 image.',
+      'An SBOM for every running image: 4 components in 1 image.',
     );
     expect(r.details!.licenses).toEqual([
       { license: 'MIT', count: 2 },
@@ -42,7 +42,7 @@ describe('collectSbom', () => {
       { license: 'unknown', count: 1 },
     ]);
     expect(r.details!.images[0]).toMatchObject({
-      image: 'registry.test/shop/web:1.0',
+      image: 'index.docker.io/library/web:1',
       digest: 'sha256:abc',
       container: 'server',
       components: 4,
@@ -59,7 +59,9 @@ describe('collectSbom', () => {
       ],
     });
     expect(r.status).toBe('warn');
-    expect(r.summary).toMatch(/^No SBOM for container\(s\) metrics;/);
+    expect(r.summary).toBe(
+      'No SBOM for the image of container(s) metrics (exporter:2); 1 of 2 running containers covered.',
+    );
   });
 
   it('fails when no image has an SBOM', () => {
@@ -150,7 +152,9 @@ describe('collectSbom', () => {
     });
     expect(r.details!.images[0].tools).toEqual(['trivy 0.58.2']);
     expect(r.status).toBe('warn');
-    expect(r.summary).toMatch(/^No SBOM for container\(s\) log-shipper;/);
+    expect(r.summary).toMatch(
+      /^No SBOM for the image of container\(s\) log-shipper \(shipper:1\);/,
+    );
 
     const [deployment, rs, pod] = deploymentChain('web', 'shop', {
       containers: [{ name: 'other', image: 'other:1' }],

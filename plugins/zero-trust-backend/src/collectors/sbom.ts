@@ -2,27 +2,31 @@ import {
   SbomDetails,
   SbomMissing,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
-import {
-  CONTAINER_LABEL,
-  sbomComponents,
-  sbomImages,
-} from '../service/reportItems';
+import { sbomComponents, sbomImages } from '../service/reportItems';
 import { checkBom } from './lib/cyclonedx';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
+import {
+  INFRASTRUCTURE_CONTAINERS,
+  ImageRef,
+  reportCoversContainer,
+  reportImageRef,
+  runningContainers,
+} from './lib/images';
 import { plural } from './lib/status';
-import { podContainers, workloadNameOf } from './lib/workloadName';
+import { workloadNameOf } from './lib/workloadName';
 import { Collector } from './types';
 
-// The mesh's proxy is the platform's image, scanned and attested with the platform.
-const INFRASTRUCTURE_CONTAINERS = ['istio-proxy'];
-
 /**
- * SBOM: every container the workload runs (native sidecars included, the mesh proxy excluded) has a
- * Trivy SbomReport whose BOM is valid CycloneDX (checked with the CycloneDX library). Pass when all
- * do; warn when some container has none or only an unusable one (the reason is in the notes); fail
- * when the workload has no SbomReport at all. A report covers the containers of its name in its
- * namespace (Trivy's `trivy-operator.container.name` label).
+ * SBOM: every image the workload runs (app containers and native sidecars, the mesh proxy
+ * excluded) has a Trivy SbomReport whose BOM is valid CycloneDX (checked with the CycloneDX
+ * library). Coverage is per image, not per container name: trivy-operator writes one report per
+ * ReplicaSet (or other controller) and container, for the image that controller's pod template
+ * names, so a canary ReplicaSet running a new image is covered only once its own report exists. A
+ * report covers a running container when its `report.artifact.digest` is the digest the pod runs
+ * (`status.containerStatuses[].imageID`) or its registry/repository:tag is the container's image
+ * (see lib/images.ts). Pass when every running container is covered; warn when some is not, or only
+ * by an unusable BOM (the reason is in the notes); fail when the workload has no SbomReport at all.
  */
 export const collectSbom: Collector<'sbom'> = ctx => {
   const gated = gateOnKinds('sbom', ctx, [
@@ -31,9 +35,12 @@ export const collectSbom: Collector<'sbom'> = ctx => {
   if (gated) return gated;
   const evidence = new EvidenceList(ctx.now);
   const notes: string[] = [];
-  const covered = new Set<string>();
   const checks = new Map<string, ReturnType<typeof checkBom>>();
+  const missingRows = new Map<string, SbomMissing>();
+  let runningCount = 0;
+  let coveredCount = 0;
   for (const w of ctx.workloads) {
+    const usable: ImageRef[] = [];
     for (const report of w.reports.sbom) {
       evidence.add(w.cluster, report);
       const check = checkBom(report);
@@ -44,47 +51,34 @@ export const collectSbom: Collector<'sbom'> = ctx => {
       const label = `SbomReport ${report.metadata.namespace}/${report.metadata.name}`;
       if (check.invalid) notes.push(`${label}: ${check.invalid}`);
       check.warnings.forEach(warning => notes.push(`${label}: ${warning}`));
-      const container = report.metadata.labels?.[CONTAINER_LABEL];
-      if (container && !check.invalid) {
-        covered.add(`${report.metadata.namespace}/${container}`);
-      }
+      const image = reportImageRef(report);
+      if (image && !check.invalid) usable.push(image);
     }
-  }
-  // Containers that run (app containers, and native sidecars: init containers that keep running).
-  const missingRows = new Map<string, SbomMissing>();
-  const running = new Set<string>();
-  for (const w of ctx.workloads) {
     for (const pod of w.pods) {
-      const phase = (pod.status as { phase?: unknown } | undefined)?.phase;
-      if (phase === 'Succeeded' || phase === 'Failed') continue;
-      const { containers, initContainers } = podContainers(pod);
-      const all = [
-        ...containers,
-        ...initContainers.filter(c => c?.restartPolicy === 'Always'),
-      ];
-      for (const c of all) {
-        const name = c?.name;
-        if (
-          typeof name !== 'string' ||
-          INFRASTRUCTURE_CONTAINERS.includes(name)
-        )
+      for (const c of runningContainers(pod)) {
+        if (INFRASTRUCTURE_CONTAINERS.includes(c.name)) continue;
+        runningCount += 1;
+        if (usable.some(image => reportCoversContainer(image, c))) {
+          coveredCount += 1;
           continue;
-        running.add(name);
-        const namespace = pod.metadata.namespace ?? '';
-        if (covered.has(`${namespace}/${name}`)) continue;
+        }
         const row: SbomMissing = {
           cluster: w.cluster.name,
-          namespace,
+          namespace: pod.metadata.namespace ?? '',
           workload: workloadNameOf(pod, w),
-          container: name,
-          image: typeof c.image === 'string' ? c.image : undefined,
+          container: c.name,
+          image: c.image,
         };
         missingRows.set(JSON.stringify(row), row);
       }
     }
   }
   const missing = [
-    ...new Set([...missingRows.values()].map(r => r.container)),
+    ...new Set(
+      [...missingRows.values()].map(r =>
+        r.image ? `${r.container} (${r.image})` : r.container,
+      ),
+    ),
   ].sort();
   const images = sbomImages(ctx.workloads).map(image => {
     const check = checks.get(
@@ -134,7 +128,7 @@ export const collectSbom: Collector<'sbom'> = ctx => {
       ...(notes.length ? { notes } : {}),
     };
   }
-  if (valid.length === 0 && running.size > 0) {
+  if (valid.length === 0 && runningCount > 0) {
     return {
       control: 'sbom',
       status: 'warn',
@@ -151,11 +145,13 @@ export const collectSbom: Collector<'sbom'> = ctx => {
     control: 'sbom',
     status: missing.length ? 'warn' : 'pass',
     summary: missing.length
-      ? `No SBOM for container(s) ${missing.join(', ')}; ${plural(
-          valid.length,
-          'image',
+      ? `No SBOM for the image of container(s) ${missing.join(
+          ', ',
+        )}; ${coveredCount} of ${plural(
+          runningCount,
+          'running container',
         )} covered.`
-      : `An SBOM for every container: ${plural(
+      : `An SBOM for every running image: ${plural(
           components.length,
           'component',
         )} in ${plural(valid.length, 'image')}.`,

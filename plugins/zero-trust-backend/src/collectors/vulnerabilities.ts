@@ -1,4 +1,5 @@
 import {
+  SbomMissing,
   SeverityCounts,
   VulnerabilityDetails,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
@@ -11,7 +12,14 @@ import {
 } from '../service/reportItems';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
+import {
+  INFRASTRUCTURE_CONTAINERS,
+  reportCoversContainer,
+  reportImageRef,
+  runningContainers,
+} from './lib/images';
 import { obj } from './lib/json';
+import { workloadNameOf } from './lib/workloadName';
 import { Collector } from './types';
 
 const zero = (): SeverityCounts => ({
@@ -23,9 +31,12 @@ const zero = (): SeverityCounts => ({
 });
 
 /**
- * Vulnerabilities: findings of the Trivy VulnerabilityReports of the workload's images. Findings at
- * the configured fail severity or worse fail the control, at the warn severity warn; an image that
- * was never scanned warns.
+ * Vulnerabilities: findings of the Trivy VulnerabilityReports of the images the workload runs.
+ * Findings at the configured fail severity or worse fail the control, at the warn severity warn; a
+ * running image with no report warns (a canary ReplicaSet's new image is not covered by the stable
+ * one's report). Reports are matched to running containers by image digest or reference as in the
+ * SBOM control (lib/images.ts); a report of an image no pod runs any more (a scaled-down
+ * ReplicaSet's) is left out of the counts, unless no pod runs at all.
  */
 export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
   const gated = gateOnKinds('vulnerabilities', ctx, [
@@ -34,39 +45,101 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
   if (gated) return gated;
   const evidence = new EvidenceList(ctx.now);
   const images: VulnerabilityDetails['images'] = [];
-  const items = vulnerabilityItems(ctx.workloads);
+  const unscanned = new Map<string, SbomMissing>();
+  const notes: string[] = [];
+  const counted = new Set<string>();
+  const itemKey = (
+    cluster: string,
+    namespace: string,
+    image: string,
+    container?: string,
+  ) => JSON.stringify([cluster, namespace, image, container ?? null]);
   for (const w of ctx.workloads) {
-    for (const report of w.reports.vulnerability) {
+    const running = w.pods
+      .flatMap(runningContainers)
+      .filter(c => !INFRASTRUCTURE_CONTAINERS.includes(c.name));
+    const reports = w.reports.vulnerability.map(report => ({
+      report,
+      image: reportImageRef(report),
+    }));
+    for (const c of running) {
+      if (reports.some(r => r.image && reportCoversContainer(r.image, c))) {
+        continue;
+      }
+      const row: SbomMissing = {
+        cluster: w.cluster.name,
+        namespace: c.pod.metadata.namespace ?? '',
+        workload: workloadNameOf(c.pod, w),
+        container: c.name,
+        image: c.image,
+      };
+      unscanned.set(JSON.stringify(row), row);
+    }
+    for (const { report, image } of reports) {
+      const runs = running.some(c => image && reportCoversContainer(image, c));
+      if (running.length > 0 && !runs) {
+        notes.push(
+          `VulnerabilityReport ${report.metadata.namespace}/${
+            report.metadata.name
+          } is for ${reportImage(
+            report,
+          )}, which no pod of this workload runs: not counted.`,
+        );
+        continue;
+      }
       evidence.add(w.cluster, report);
-      const counts = zero();
-      const summary = obj(obj(report.report).summary);
-      for (const item of items) {
-        if (
-          item.cluster === w.cluster.name &&
-          item.namespace === (report.metadata.namespace ?? '') &&
-          item.image === reportImage(report) &&
-          item.container === report.metadata.labels?.[CONTAINER_LABEL]
-        ) {
-          counts[item.severity] += 1;
-        }
-      }
-      // Trivy may list fewer findings than its summary counts (a truncated report): trust the larger.
-      for (const severity of SEVERITIES) {
-        const counted = Number(summary[`${severity}Count`]);
-        if (Number.isFinite(counted) && counted > counts[severity]) {
-          counts[severity] = counted;
-        }
-      }
+      const namespace = report.metadata.namespace ?? '';
+      const container = report.metadata.labels?.[CONTAINER_LABEL];
+      counted.add(
+        itemKey(w.cluster.name, namespace, reportImage(report), container),
+      );
       images.push({
         cluster: w.cluster.name,
-        namespace: report.metadata.namespace ?? '',
+        namespace,
         report: report.metadata.name,
-        container: report.metadata.labels?.[CONTAINER_LABEL],
+        container,
         image: reportImage(report),
-        counts,
+        digest: image?.digest,
+        counts: zero(),
         updatedAt: (report.report as { updateTimestamp?: string } | undefined)
           ?.updateTimestamp,
       });
+    }
+  }
+  const items = vulnerabilityItems(ctx.workloads).filter(item =>
+    counted.has(
+      itemKey(item.cluster, item.namespace, item.image, item.container),
+    ),
+  );
+  for (const image of images) {
+    for (const item of items) {
+      if (
+        item.cluster === image.cluster &&
+        item.namespace === image.namespace &&
+        item.image === image.image &&
+        item.container === image.container
+      ) {
+        image.counts[item.severity] += 1;
+      }
+    }
+  }
+  // Trivy may list fewer findings than its summary counts (a truncated report): trust the larger.
+  for (const w of ctx.workloads) {
+    for (const report of w.reports.vulnerability) {
+      const image = images.find(
+        i =>
+          i.cluster === w.cluster.name &&
+          i.namespace === (report.metadata.namespace ?? '') &&
+          i.report === report.metadata.name,
+      );
+      if (!image) continue;
+      const summary = obj(obj(report.report).summary);
+      for (const severity of SEVERITIES) {
+        const n = Number(summary[`${severity}Count`]);
+        if (Number.isFinite(n) && n > image.counts[severity]) {
+          image.counts[severity] = n;
+        }
+      }
     }
   }
   const page = vulnerabilityPage('', items, { offset: 0, limit: 20 });
@@ -78,6 +151,7 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
     fixable: items.filter(i => i.fixedVersion).length,
     images,
     top: page.items,
+    ...(unscanned.size ? { unscanned: [...unscanned.values()] } : {}),
   };
   const atLeast = (severity: keyof SeverityCounts) =>
     SEVERITIES.slice(0, SEVERITIES.indexOf(severity) + 1).reduce(
@@ -91,14 +165,22 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
   )
     .map(s => `${details.counts[s]} ${s}`)
     .join(', ');
+  const withNotes = notes.length ? { notes } : {};
+  const unscannedNames = [...unscanned.values()]
+    .map(r => (r.image ? `${r.container} (${r.image})` : r.container))
+    .filter((v, i, all) => all.indexOf(v) === i)
+    .sort();
+  const notScanned = unscannedNames.length
+    ? ` Not scanned: ${unscannedNames.join(', ')}.`
+    : '';
   if (images.length === 0) {
     return {
       control: 'vulnerabilities',
       status: 'warn',
-      summary:
-        'No VulnerabilityReport for this workload: its images were not scanned.',
+      summary: `No VulnerabilityReport for the images this workload runs: they were not scanned.${notScanned}`,
       details,
       evidence: [],
+      ...withNotes,
     };
   }
   const fixable = details.fixable ? ` (${details.fixable} fixable)` : '';
@@ -106,18 +188,24 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
     return {
       control: 'vulnerabilities',
       status: 'fail',
-      summary: `${counts}${fixable}: at least ${ctx.settings.vulnerabilityFailSeverity} fails.`,
+      summary: `${counts}${fixable}: at least ${ctx.settings.vulnerabilityFailSeverity} fails.${notScanned}`,
       details,
       evidence: evidence.list(),
+      ...withNotes,
     };
   }
   return {
     control: 'vulnerabilities',
-    status: warning > 0 ? 'warn' : 'pass',
-    summary: counts
-      ? `${counts}${fixable}.`
-      : 'No known vulnerability in the running images.',
+    status: warning > 0 || notScanned ? 'warn' : 'pass',
+    summary: `${
+      counts
+        ? `${counts}${fixable}.`
+        : `No known vulnerability in the ${
+            notScanned ? 'scanned' : 'running'
+          } images.`
+    }${notScanned}`,
     details,
     evidence: evidence.list(),
+    ...withNotes,
   };
 };
