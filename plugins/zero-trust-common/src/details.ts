@@ -341,6 +341,8 @@ export interface ExternalSecretSummary extends ObjectLocation {
   reason?: string;
   message?: string;
   refreshTime?: string;
+  /** Why the Secret may be absent or out of date although Ready may be True (e.g. `SecretDeleted`). */
+  problem?: string;
 }
 
 /** @public */

@@ -1,5 +1,6 @@
 import { contextFor, deploymentChain, obj } from '../__testUtils__/clusters';
-import { collectSecrets } from './secrets';
+import { externalSecretAfter } from './__fixtures__/upstream/external-secrets/externalSecrets';
+import { collectSecrets, goDurationMs } from './secrets';
 
 const externalSecret = (
   name: string,
@@ -33,7 +34,7 @@ const externalSecret = (
                     : 'could not get secret data from provider',
               },
             ],
-            refreshTime: '2026-01-01T00:00:00Z',
+            refreshTime: '2026-01-01T23:30:00Z',
           }
         : {},
     },
@@ -83,7 +84,9 @@ describe('collectSecrets', () => {
       }),
     ]);
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('Not synced: stripe (SecretSyncedError).');
+    expect(r.summary).toBe(
+      'Not synced: stripe (SecretSyncedError: could not get secret data from provider).',
+    );
   });
 
   it('warns about a Secret the pods read that no ExternalSecret writes', () => {
@@ -108,5 +111,131 @@ describe('collectSecrets', () => {
       run([externalSecret('api-token', undefined)], podUsing('api-token'))
         .status,
     ).toBe('warn');
+  });
+
+  describe('as the External Secrets controller writes the status (v1.3.2)', () => {
+    const runEs = (es: object) => run([es], podUsing('api-token'));
+
+    it.each([
+      ['synced', 'pass', undefined],
+      [
+        'providerError',
+        'fail',
+        'SecretSyncedError: could not get secret data from provider',
+      ],
+      [
+        'deleted',
+        'fail',
+        'the provider returned no data and deletionPolicy Delete deleted the Secret',
+      ],
+      [
+        'missing',
+        'fail',
+        'creationPolicy Merge and the Secret does not exist: nothing was written',
+      ],
+      [
+        'retained',
+        'warn',
+        'the provider returned no data; the Secret was left as it was (deletionPolicy Retain)',
+      ],
+    ] as const)('%s → %s', (outcome, status, problem) => {
+      const r = runEs(externalSecretAfter(outcome));
+      expect(r.status).toBe(status);
+      expect(r.details!.externalSecrets[0].problem).toBe(problem);
+    });
+
+    it('fails on Ready=True SecretDeleted and SecretMissing although Ready is True', () => {
+      for (const outcome of ['deleted', 'missing'] as const) {
+        const r = runEs(externalSecretAfter(outcome));
+        expect(r.details!.externalSecrets[0].ready).toBe('True');
+        expect(r.status).toBe('fail');
+      }
+    });
+
+    it('warns when the status is for an older generation of the spec', () => {
+      const r = runEs(
+        externalSecretAfter('synced', { generation: 3, syncedGeneration: 2 }),
+      );
+      expect(r.status).toBe('warn');
+      expect(r.summary).toBe(
+        'not current: api-token (last synced generation 2, the spec is at 3).',
+      );
+    });
+
+    it('warns when a periodic ExternalSecret of a live cluster has not been refreshed for two intervals, not otherwise', () => {
+      const stale = externalSecretAfter('synced', {
+        refreshTime: '2026-01-01T21:00:00Z',
+      });
+      expect(runEs(stale).status).toBe('pass'); // a snapshot: taken at an unknown time
+      const runLive = (es: object) => {
+        const ctx = contextFor([
+          ...deploymentChain('web', 'shop', podUsing('api-token')),
+          es as any,
+        ]);
+        return collectSecrets({
+          ...ctx,
+          workloads: ctx.workloads.map(w => ({
+            ...w,
+            cluster: { ...w.cluster, type: 'live' as const },
+          })),
+        });
+      };
+      expect(runLive(stale).status).toBe('warn');
+      expect(runLive(stale).summary).toMatch(
+        /not refreshed since 2026-01-01T21:00:00.000Z \(refreshInterval 1h0m0s\)/,
+      );
+      // CreatedOnce and a 0s interval never refresh; a long interval is not overdue.
+      for (const options of [
+        { refreshPolicy: 'CreatedOnce' },
+        { refreshInterval: '0s' },
+        { refreshInterval: '24h0m0s' },
+      ]) {
+        expect(
+          runLive(
+            externalSecretAfter('synced', {
+              refreshTime: '2026-01-01T21:00:00Z',
+              ...options,
+            }),
+          ).status,
+        ).toBe('pass');
+      }
+    });
+
+    it('warns when the Secret it last wrote is not the target', () => {
+      const r = runEs(externalSecretAfter('synced', { binding: 'old-token' }));
+      expect(r.status).toBe('warn');
+      expect(r.details!.externalSecrets[0].problem).toBe(
+        'last wrote Secret old-token, not api-token',
+      );
+    });
+
+    it('does not count creationPolicy None as writing the Secret', () => {
+      const r = runEs(
+        externalSecretAfter('synced', { target: { creationPolicy: 'None' } }),
+      );
+      expect(r.status).toBe('warn');
+      expect(r.details!.externalSecrets[0].problem).toMatch(
+        /does not write the Secret/,
+      );
+    });
+
+    it('ignores an ExternalSecret whose target is a manifest (not a Secret)', () => {
+      const r = runEs(
+        externalSecretAfter('synced', {
+          target: { manifest: { apiVersion: 'v1', kind: 'ConfigMap' } },
+        }),
+      );
+      expect(r.details!.externalSecrets).toEqual([]);
+      expect(r.details!.unmanagedSecretRefs).toEqual(['api-token']);
+    });
+  });
+
+  it('reads Go durations', () => {
+    expect(goDurationMs('1h0m0s')).toBe(3_600_000);
+    expect(goDurationMs('1h30m')).toBe(5_400_000);
+    expect(goDurationMs('90s')).toBe(90_000);
+    expect(goDurationMs('0')).toBe(0);
+    expect(goDurationMs('soon')).toBeUndefined();
+    expect(goDurationMs(3)).toBeUndefined();
   });
 });
