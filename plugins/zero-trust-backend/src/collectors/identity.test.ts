@@ -181,4 +181,39 @@ describe('collectIdentity', () => {
     expect(r.status).toBe('unknown');
     expect(r.summary).toMatch(/ClusterRoleBinding \(test\) not readable/);
   });
+
+  describe('token mounting (Kubernetes: the pod spec takes precedence over the ServiceAccount)', () => {
+    const account = (automount?: boolean) =>
+      obj(
+        'v1',
+        'ServiceAccount',
+        'web',
+        'shop',
+        automount === undefined
+          ? {}
+          : { automountServiceAccountToken: automount },
+      );
+    const podSpec = (automount?: boolean) => ({
+      serviceAccountName: 'web',
+      containers: [{ name: 'server', image: 'web:1' }],
+      ...(automount === undefined
+        ? {}
+        : { automountServiceAccountToken: automount }),
+    });
+    it.each([
+      [undefined, undefined, true],
+      [false, undefined, false],
+      [true, undefined, true],
+      [false, true, true],
+      [true, false, false],
+      [undefined, false, false],
+      [undefined, true, true],
+    ])(
+      'ServiceAccount %s, pod %s → mounted %s',
+      (onAccount, onPod, mounted) => {
+        const r = run([account(onAccount)], podSpec(onPod));
+        expect(r.details!.serviceAccounts[0].automountToken).toBe(mounted);
+      },
+    );
+  });
 });

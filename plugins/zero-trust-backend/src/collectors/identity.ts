@@ -119,6 +119,20 @@ function grantsFor(
 }
 
 /**
+ * Whether the API token is mounted into the pod. The pod's own `automountServiceAccountToken`
+ * takes precedence over its ServiceAccount's; with neither set the token is mounted
+ * (https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting:
+ * "If both the ServiceAccount and the Pod's .spec specify a value for automountServiceAccountToken,
+ * the Pod spec takes precedence").
+ */
+function mountsToken(pod: KubeObject, sa: KubeObject | undefined): boolean {
+  const own = obj(pod.spec).automountServiceAccountToken;
+  if (typeof own === 'boolean') return own;
+  const fromAccount = sa?.automountServiceAccountToken;
+  return typeof fromAccount === 'boolean' ? fromAccount : true;
+}
+
+/**
  * Workload identity: the ServiceAccounts the pods run as, their cloud identity (GKE Workload
  * Identity, EKS IRSA, Azure Workload Identity) and token mounting, and the RBAC bindings that grant
  * them roles. A binding to cluster-admin/admin/edit, wildcard rules or Secret reads fails; pods on
@@ -149,10 +163,13 @@ export const collectIdentity: Collector<'identity'> = ctx => {
         namespace,
         name,
         isDefault: name === 'default',
-        automountToken:
-          typeof sa?.automountServiceAccountToken === 'boolean'
-            ? (sa.automountServiceAccountToken as boolean)
-            : undefined,
+        automountToken: w.pods
+          .filter(
+            p =>
+              p.metadata.namespace === namespace &&
+              serviceAccountOf(p) === name,
+          )
+          .some(p => mountsToken(p, sa)),
         workloadIdentity: identity
           ? { provider: identity[0], identity: annotations[identity[1]] }
           : undefined,
