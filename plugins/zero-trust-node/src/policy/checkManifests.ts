@@ -20,6 +20,16 @@ export interface CheckManifestsOptions {
   excludedNamespaces?: readonly string[];
 }
 
+/** The pod template's labels, which Istio selectors match. */
+function podLabelsOf(
+  metadata: Record<string, unknown>,
+): Record<string, string> {
+  const labels = metadata.labels;
+  return typeof labels === 'object' && labels !== null
+    ? Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]))
+    : {};
+}
+
 function toViolation(
   finding: Finding,
   resource: PolicyResourceRef,
@@ -60,7 +70,7 @@ export function checkManifests(
     }
     const findings = [
       ...POD_CHECKS.flatMap(check => check(pod)),
-      ...index.check(namespace, appLabelOf(object)),
+      ...index.check(namespace, appLabelOf(object), podLabelsOf(pod.metadata)),
     ];
     violations.push(...findings.map(f => toViolation(f, pod.resource)));
   }

@@ -1,7 +1,40 @@
+import {
+  IstioObject,
+  authorizationActionOf,
+  authorizationPolicyScope,
+  effectivePeerAuthentication,
+  effectiveWaypoint,
+  isDryRun,
+  requiresMtls,
+} from '../istio';
+import { ambientEnrollment } from '../istio/waypoint';
 import { MESH_ROOT_NAMESPACE } from './baseline';
 import { Finding } from './podChecks';
 import { asArray, asObject, groupOf, namespaceOf } from './podTemplates';
 import { UnknownObject } from './types';
+
+/** A YAML document in the shape the shared Istio rules read. */
+function asIstioObject(o: UnknownObject): IstioObject {
+  const meta = asObject(o.metadata);
+  const strings = (v: unknown) =>
+    Object.fromEntries(
+      Object.entries(asObject(v)).map(([k, x]) => [k, String(x)]),
+    );
+  return {
+    apiVersion: typeof o.apiVersion === 'string' ? o.apiVersion : undefined,
+    kind: typeof o.kind === 'string' ? o.kind : undefined,
+    metadata: {
+      name: typeof meta.name === 'string' ? meta.name : '',
+      namespace: namespaceOf(o),
+      labels: strings(meta.labels),
+      annotations: strings(meta.annotations),
+      ...(typeof meta.creationTimestamp === 'string'
+        ? { creationTimestamp: meta.creationTimestamp }
+        : {}),
+    },
+    spec: o.spec,
+  };
+}
 
 /**
  * Checks that need other objects of the set: the namespace's NetworkPolicies and the Istio
@@ -30,7 +63,32 @@ export class NamespacePolicyIndex {
     );
   }
 
-  check(namespace: string, app: string): Finding[] {
+  private istio(key: string): IstioObject[] {
+    return (this.byKind.get(key) ?? []).map(asIstioObject);
+  }
+
+  /**
+   * The workload as the shared Istio rules see it. Generated pods get their sidecar at admission,
+   * so a pod that is not ambient (pod or namespace label) counts as a sidecar pod.
+   */
+  private meshWorkload(namespace: string, podLabels: Record<string, string>) {
+    const ns = this.istio('/Namespace').find(
+      n => n.metadata.name === namespace,
+    );
+    const ambient = ambientEnrollment(podLabels, ns?.metadata.labels);
+    return {
+      namespace,
+      labels: podLabels,
+      dataplane: ambient ? ('ambient' as const) : ('sidecar' as const),
+      namespaceObject: ns,
+    };
+  }
+
+  check(
+    namespace: string,
+    app: string,
+    podLabels: Record<string, string> = app ? { app } : {},
+  ): Finding[] {
     const findings: Finding[] = [];
     if (!this.hasDefaultDeny(namespace)) {
       findings.push({
@@ -39,14 +97,14 @@ export class NamespacePolicyIndex {
         path: 'metadata.namespace',
       });
     }
-    if (!this.hasStrictMtls(namespace, app)) {
+    if (!this.hasStrictMtls(namespace, podLabels)) {
       findings.push({
         policy: 'require-mtls-strict',
         rule: 'peer-authentication-strict',
         path: 'metadata.namespace',
       });
     }
-    if (!this.hasAuthorizationPolicy(namespace, app)) {
+    if (!this.hasAuthorizationPolicy(namespace, podLabels)) {
       findings.push({
         policy: 'require-authorization-policy',
         rule: 'authorization-policy-present',
@@ -75,61 +133,62 @@ export class NamespacePolicyIndex {
     );
   }
 
-  private hasStrictMtls(namespace: string, app: string): boolean {
-    const mode = (pa: UnknownObject) => asObject(asObject(pa.spec).mtls).mode;
-    const applying = this.inNamespace(
-      'security.istio.io/PeerAuthentication',
-      namespace,
-    ).filter(pa => selectsApp(asObject(pa.spec), app));
-    const meshWide = this.inNamespace(
-      'security.istio.io/PeerAuthentication',
-      MESH_ROOT_NAMESPACE,
-    ).filter(pa => isNamespaceWide(asObject(pa.spec)));
-    const strict = [...applying, ...meshWide].some(pa => mode(pa) === 'STRICT');
-    const relaxed = applying.some(
-      pa => mode(pa) === 'PERMISSIVE' || mode(pa) === 'DISABLE',
+  /** The effective PeerAuthentication (shared Istio rules) is STRICT on every port. */
+  private hasStrictMtls(
+    namespace: string,
+    podLabels: Record<string, string>,
+  ): boolean {
+    const workload = this.meshWorkload(namespace, podLabels);
+    return requiresMtls(
+      effectivePeerAuthentication(
+        this.istio('security.istio.io/PeerAuthentication'),
+        workload,
+        MESH_ROOT_NAMESPACE,
+      ),
     );
-    return strict && !relaxed;
   }
 
-  private hasAuthorizationPolicy(namespace: string, app: string): boolean {
-    const enforcing = (ap: UnknownObject) => {
-      const action = asObject(ap.spec).action;
-      return action !== 'AUDIT' && action !== 'CUSTOM';
+  /**
+   * An enforced (not dry-run) ALLOW or DENY AuthorizationPolicy applies by the shared Istio rules;
+   * `targetRefs` count only through a waypoint bound in this set of objects.
+   */
+  private hasAuthorizationPolicy(
+    namespace: string,
+    podLabels: Record<string, string>,
+  ): boolean {
+    const workload = this.meshWorkload(namespace, podLabels);
+    const gateways = this.istio('gateway.networking.k8s.io/Gateway');
+    const services = this.istio('/Service').filter(s => {
+      const selector = asObject(asObject(s.spec).selector);
+      return (
+        s.metadata.namespace === namespace &&
+        Object.keys(selector).length > 0 &&
+        Object.entries(selector).every(([k, v]) => podLabels[k] === String(v))
+      );
+    });
+    const target = {
+      ...workload,
+      services: services.map(s => {
+        const wp = effectiveWaypoint(
+          'service',
+          s.metadata,
+          workload.namespaceObject?.metadata,
+          gateways,
+        );
+        return {
+          namespace,
+          name: s.metadata.name,
+          ...(wp.gateway ? { waypoint: wp.ref } : {}),
+        };
+      }),
     };
-    const key = 'security.istio.io/AuthorizationPolicy';
-    return (
-      this.inNamespace(key, namespace).some(
-        ap =>
-          enforcing(ap) &&
-          (selectsApp(asObject(ap.spec), app) ||
-            targetsService(asObject(ap.spec), app)),
-      ) ||
-      this.inNamespace(key, MESH_ROOT_NAMESPACE).some(
-        ap => enforcing(ap) && isNamespaceWide(asObject(ap.spec)),
-      )
-    );
+    return this.istio('security.istio.io/AuthorizationPolicy').some(p => {
+      const action = authorizationActionOf(p);
+      return (
+        (action === 'ALLOW' || action === 'DENY') &&
+        !isDryRun(p) &&
+        !!authorizationPolicyScope(p, target, MESH_ROOT_NAMESPACE)
+      );
+    });
   }
-}
-
-/** No selector and no targetRef(s): the policy covers the whole namespace. */
-function isNamespaceWide(spec: UnknownObject): boolean {
-  return (
-    Object.keys(asObject(asObject(spec.selector).matchLabels)).length === 0 &&
-    spec.targetRef === undefined &&
-    spec.targetRefs === undefined
-  );
-}
-
-function selectsApp(spec: UnknownObject, app: string): boolean {
-  if (isNamespaceWide(spec)) {
-    return true;
-  }
-  const selected = asObject(asObject(spec.selector).matchLabels).app;
-  return typeof selected === 'string' && selected === app;
-}
-
-function targetsService(spec: UnknownObject, app: string): boolean {
-  const refs = [spec.targetRef, ...asArray(spec.targetRefs)].map(asObject);
-  return refs.some(ref => ref.kind === 'Service' && ref.name === app);
 }
