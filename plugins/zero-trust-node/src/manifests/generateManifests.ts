@@ -18,9 +18,9 @@ import {
   baseFileName,
   baseKustomization,
   overlayKustomization,
-  renderOverlay,
   workloadPatch,
 } from './kustomize';
+import { renderManifestFiles } from '../policy/renderManifestFolder';
 import { application } from './argocd';
 
 /**
@@ -81,6 +81,26 @@ function baseObjects(spec: ServiceSpec) {
 }
 
 /**
+ * What each overlay builds to, rendered from the written files by the same renderer
+ * zerotrust:manifests:validate uses on a user's tree (itself tested against `kustomize build`).
+ */
+function renderOverlays(
+  files: Record<string, string>,
+): Record<EnvironmentName, ManifestObject[]> {
+  const builds = renderManifestFiles(files);
+  return Object.fromEntries(
+    ENVIRONMENTS.map(env => {
+      const build = builds.find(b => b.root === `overlays/${env}`);
+      if (!build) {
+        throw new Error(`overlays/${env} did not render`);
+      }
+      // Our own files, so every object has the ManifestObject shape.
+      return [env, build.objects as unknown as ManifestObject[]];
+    }),
+  ) as Record<EnvironmentName, ManifestObject[]>;
+}
+
+/**
  * Turns a ServiceSpec into the GitOps file tree of a Zero Trust service. Pure: no I/O, the same
  * input gives the same files. Invalid input throws an InputError listing every problem, before
  * anything is produced.
@@ -105,7 +125,6 @@ export function generateManifests(input: unknown): GeneratedManifests {
   }
   write('base/kustomization.yaml', baseKustomization(base.objects));
 
-  const rendered = {} as Record<EnvironmentName, ManifestObject[]>;
   const applications: ManifestObject[] = [];
   for (const env of ENVIRONMENTS) {
     write(
@@ -113,10 +132,15 @@ export function generateManifests(input: unknown): GeneratedManifests {
       overlayKustomization(spec, env, base.workload),
     );
     write(`overlays/${env}/${WORKLOAD_PATCH_FILE}`, workloadPatch(spec, env));
-    rendered[env] = renderOverlay(spec, env, base.objects, base.workload);
     const app = application(spec, env);
     applications.push(app);
     write(`argocd/${app.metadata.name}.yaml`, app);
   }
-  return { spec, files, warnings: base.warnings, rendered, applications };
+  return {
+    spec,
+    files,
+    warnings: base.warnings,
+    rendered: renderOverlays(files),
+    applications,
+  };
 }

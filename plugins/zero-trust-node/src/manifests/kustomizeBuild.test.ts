@@ -135,7 +135,7 @@ describe('kustomize build of the generated overlays', () => {
         expect(byKey(built)).toEqual(byKey(generated.rendered[env]));
         expect(checkManifests(built)).toEqual([]);
       }
-      // The validate action's renderer (used where kustomize is not installed) agrees with it.
+      // The renderer behind `rendered` and the validate action, on the tree as written to disk.
       const ours = renderManifestFolder(dir);
       expect(ours.map(b => b.root).sort()).toEqual(
         ENVIRONMENTS.map(env => `overlays/${env}`).sort(),

@@ -2,7 +2,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import YAML from 'yaml';
-import { renderManifestFolder } from './renderManifestFolder';
+import {
+  renderManifestFiles,
+  renderManifestFolder,
+} from './renderManifestFolder';
 
 const deployment = {
   apiVersion: 'apps/v1',
@@ -137,6 +140,62 @@ describe('renderManifestFolder', () => {
     expect(() => renderManifestFolder(dir)).toThrow(
       /bad.yaml: document 1 is not a Kubernetes object/,
     );
+  });
+
+  it('renders an in-memory tree exactly as the same files on disk', () => {
+    const files: Record<string, string> = {
+      'base/deployment.yaml': YAML.stringify(deployment),
+      'base/kustomization.yaml': YAML.stringify({
+        resources: ['deployment.yaml'],
+      }),
+      'overlays/prod/kustomization.yaml': YAML.stringify({
+        resources: ['../../base/', 'extra.yaml'],
+        images: [
+          { name: 'registry.test/web', digest: `sha256:${'a'.repeat(64)}` },
+        ],
+        patches: [
+          {
+            path: 'patch.yaml',
+            target: { kind: 'Deployment', name: 'web' },
+          },
+        ],
+      }),
+      'overlays/prod/patch.yaml': YAML.stringify([
+        { op: 'replace', path: '/spec/replicas', value: 3 },
+      ]),
+      'overlays/prod/extra.yaml': YAML.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'extra' },
+      }),
+      'notes/README.md': '# not a manifest',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      write(file, text);
+    }
+    const builds = renderManifestFiles(files);
+    expect(builds).toEqual(renderManifestFolder(dir));
+    expect(builds.map(b => b.root)).toEqual(['overlays/prod']);
+    expect(builds[0].objects.map(o => o.kind)).toEqual([
+      'Deployment',
+      'ConfigMap',
+    ]);
+    expect((builds[0].objects[0] as any).spec.replicas).toBe(3);
+  });
+
+  it.each([
+    ['../../../outside.yaml', /is outside the validated folder/],
+    ['/etc/passwd', /is outside the validated folder/],
+    ['base/../../../../x', /is outside the validated folder/],
+    ['nope', /"nope" does not exist/],
+  ])('refuses the in-memory resource %p', (resource, message) => {
+    expect(() =>
+      renderManifestFiles({
+        'overlays/dev/kustomization.yaml': YAML.stringify({
+          resources: [resource],
+        }),
+      }),
+    ).toThrow(message);
   });
 
   it('refuses a path that is not a folder', () => {

@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import fs from 'fs';
 import path from 'path';
 import YAML from 'yaml';
-import { podTemplateOf } from './podTemplates';
+import { isObject, podTemplateOf } from './podTemplates';
 import { UnknownObject } from './types';
 
 /** The objects one build root of a folder renders to. @public */
@@ -44,34 +44,40 @@ const CLUSTER_SCOPED = new Set([
   'PersistentVolume',
 ]);
 
-const isObject = (v: unknown): v is UnknownObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * The files of a manifest folder: paths relative to it (`/`-separated, no `.` or `..`), read on
+ * demand. A folder on disk and the engine's in-memory tree render through the same code.
+ */
+interface ManifestTree {
+  paths: string[];
+  read(file: string): string;
+}
 
-function walk(dir: string): string[] {
+/** Every regular file under `root`, refusing symbolic links, which could point anywhere. */
+function walk(root: string, dir = ''): string[] {
   return fs
-    .readdirSync(dir, { withFileTypes: true })
+    .readdirSync(path.join(root, dir), { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap(entry => {
-      const full = path.join(dir, entry.name);
+      const file = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) {
         throw new InputError(
-          `${full} is a symbolic link; manifests must be regular files`,
+          `${path.join(
+            root,
+            file,
+          )} is a symbolic link; manifests must be regular files`,
         );
       }
-      return entry.isDirectory() ? walk(full) : [full];
+      return entry.isDirectory() ? walk(root, file) : [file];
     });
 }
 
-function relative(root: string, file: string): string {
-  return path.relative(root, file) || '.';
-}
-
-function readDocuments(root: string, file: string): UnknownObject[] {
-  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'));
+function readDocuments(tree: ManifestTree, file: string): UnknownObject[] {
+  const docs = YAML.parseAllDocuments(tree.read(file));
   return docs.flatMap((doc, i) => {
     if (doc.errors.length > 0) {
       throw new InputError(
-        `${relative(root, file)}: document ${i + 1} is not valid YAML: ${
+        `${file}: document ${i + 1} is not valid YAML: ${
           doc.errors[0].message
         }`,
       );
@@ -82,9 +88,7 @@ function readDocuments(root: string, file: string): UnknownObject[] {
     }
     if (!isObject(value) || typeof value.kind !== 'string') {
       throw new InputError(
-        `${relative(root, file)}: document ${
-          i + 1
-        } is not a Kubernetes object (no kind)`,
+        `${file}: document ${i + 1} is not a Kubernetes object (no kind)`,
       );
     }
     return value.kind === 'List' && Array.isArray(value.items)
@@ -100,27 +104,45 @@ interface JsonPatchOperation {
 }
 
 class KustomizeBuilder {
-  constructor(private readonly root: string) {}
+  private readonly files: Set<string>;
+  // Each file is parsed once, however many overlays include it; builds get their own copies.
+  private readonly parsed = new Map<string, UnknownObject[]>();
+
+  constructor(private readonly tree: ManifestTree) {
+    this.files = new Set(tree.paths);
+  }
+
+  private isDirectory(dir: string): boolean {
+    return dir === '.' || this.tree.paths.some(f => f.startsWith(`${dir}/`));
+  }
+
+  private join(dir: string, file: string): string {
+    return dir === '.' ? file : `${dir}/${file}`;
+  }
+
+  private documents(file: string): UnknownObject[] {
+    if (!this.parsed.has(file)) {
+      this.parsed.set(file, readDocuments(this.tree, file));
+    }
+    return structuredClone(this.parsed.get(file)!);
+  }
 
   /** The kustomization of a folder, checked for fields we cannot render. */
   private kustomization(dir: string): UnknownObject {
-    const file = KUSTOMIZATION_FILES.map(f => path.join(dir, f)).find(f =>
-      fs.existsSync(f),
+    const file = KUSTOMIZATION_FILES.map(f => this.join(dir, f)).find(f =>
+      this.files.has(f),
     );
     if (!file) {
-      throw new InputError(`${relative(this.root, dir)} has no kustomization`);
+      throw new InputError(`${dir} has no kustomization`);
     }
-    const value = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
+    const value = YAML.parse(this.tree.read(file)) ?? {};
     if (!isObject(value)) {
-      throw new InputError(`${relative(this.root, file)} is not a mapping`);
+      throw new InputError(`${file} is not a mapping`);
     }
     for (const key of Object.keys(value)) {
       if (!SUPPORTED_FIELDS.has(key)) {
         throw new InputError(
-          `${relative(
-            this.root,
-            file,
-          )} uses "${key}", which this validator cannot render; run kustomize build and validate its output instead`,
+          `${file} uses "${key}", which this validator cannot render; run kustomize build and validate its output instead`,
         );
       }
     }
@@ -130,63 +152,58 @@ class KustomizeBuilder {
   /** Resolves a path of a kustomization, refusing URLs and anything outside the folder. */
   private inside(dir: string, entry: unknown, what: string): string {
     if (typeof entry !== 'string' || entry.length === 0) {
-      throw new InputError(
-        `${relative(this.root, dir)}: ${what} entries must be paths`,
-      );
+      throw new InputError(`${dir}: ${what} entries must be paths`);
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.includes('?ref=')) {
       throw new InputError(
-        `${relative(this.root, dir)}: remote ${what} ${JSON.stringify(
+        `${dir}: remote ${what} ${JSON.stringify(
           entry,
         )} cannot be validated offline`,
       );
     }
-    const resolved = path.resolve(dir, entry);
-    if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) {
+    const resolved = path.posix.normalize(this.join(dir, entry));
+    if (
+      path.posix.isAbsolute(entry) ||
+      resolved === '..' ||
+      resolved.startsWith('../')
+    ) {
       throw new InputError(
-        `${relative(this.root, dir)}: ${what} ${JSON.stringify(
+        `${dir}: ${what} ${JSON.stringify(
           entry,
         )} is outside the validated folder`,
       );
     }
-    if (!fs.existsSync(resolved)) {
+    const found = resolved.replace(/\/$/, '') || '.';
+    if (!this.files.has(found) && !this.isDirectory(found)) {
       throw new InputError(
-        `${relative(this.root, dir)}: ${what} ${JSON.stringify(
-          entry,
-        )} does not exist`,
+        `${dir}: ${what} ${JSON.stringify(entry)} does not exist`,
       );
     }
-    return resolved;
+    return found;
   }
 
   private resources(dir: string): string[] {
     const list = this.kustomization(dir).resources ?? [];
     if (!Array.isArray(list)) {
-      throw new InputError(
-        `${relative(this.root, dir)}: resources must be a list`,
-      );
+      throw new InputError(`${dir}: resources must be a list`);
     }
     return list.map(entry => this.inside(dir, entry, 'resource'));
   }
 
   /** Folders a kustomization includes as resources (they are not build roots themselves). */
   resourceDirs(dir: string): string[] {
-    return this.resources(dir).filter(r => fs.lstatSync(r).isDirectory());
+    return this.resources(dir).filter(r => !this.files.has(r));
   }
 
-  build(dir: string, stack: string[]): UnknownObject[] {
+  build(dir: string, stack: string[] = []): UnknownObject[] {
     if (stack.includes(dir)) {
       throw new InputError(
-        `kustomization cycle: ${[...stack, dir]
-          .map(d => relative(this.root, d))
-          .join(' -> ')}`,
+        `kustomization cycle: ${[...stack, dir].join(' -> ')}`,
       );
     }
     const k = this.kustomization(dir);
     const objects = this.resources(dir).flatMap(r =>
-      fs.lstatSync(r).isDirectory()
-        ? this.build(r, [...stack, dir])
-        : readDocuments(this.root, r),
+      this.files.has(r) ? this.documents(r) : this.build(r, [...stack, dir]),
     );
     this.applyPatches(dir, k.patches, objects);
     applyImages(k.images, objects);
@@ -213,21 +230,18 @@ class KustomizeBuilder {
       }
       const source =
         typeof patch.path === 'string'
-          ? fs.readFileSync(this.inside(dir, patch.path, 'patch'), 'utf8')
+          ? this.tree.read(this.inside(dir, patch.path, 'patch'))
           : patch.patch;
       const operations = typeof source === 'string' ? YAML.parse(source) : [];
       if (!Array.isArray(operations)) {
         throw new InputError(
-          `${relative(
-            this.root,
-            dir,
-          )}: only JSON6902 patches (a list of operations) can be validated; strategic merge patches need kustomize build`,
+          `${dir}: only JSON6902 patches (a list of operations) can be validated; strategic merge patches need kustomize build`,
         );
       }
       const target = isObject(patch.target) ? patch.target : {};
       for (const object of objects.filter(o => matchesTarget(o, target))) {
         for (const op of operations as JsonPatchOperation[]) {
-          applyOperation(object, op, relative(this.root, dir));
+          applyOperation(object, op, dir);
         }
       }
     }
@@ -357,13 +371,33 @@ function applyReplicas(replicas: unknown, objects: UnknownObject[]) {
   }
 }
 
+/** Every build root of a tree, or its plain documents when it has no kustomization. */
+function renderTree(tree: ManifestTree): RenderedBuild[] {
+  const kustomizationDirs = tree.paths
+    .filter(f => KUSTOMIZATION_FILES.includes(path.posix.basename(f)))
+    .map(path.posix.dirname);
+  if (kustomizationDirs.length === 0) {
+    const objects = tree.paths
+      .filter(f => /\.ya?ml$/.test(f))
+      .flatMap(f => readDocuments(tree, f));
+    return [{ root: '.', objects }];
+  }
+  const builder = new KustomizeBuilder(tree);
+  const used = new Set(kustomizationDirs.flatMap(d => builder.resourceDirs(d)));
+  return kustomizationDirs
+    .filter(d => !used.has(d))
+    .sort()
+    .map(d => ({ root: d, objects: builder.build(d) }));
+}
+
 /**
  * Renders a folder of Kubernetes manifests the way `kustomize build` would, for validation where
  * kustomize is not installed. Each folder with a kustomization that no other kustomization uses as
  * a resource is a build root (e.g. `overlays/dev`, `overlays/prod`); a folder without any
  * kustomization is one set of plain YAML documents. Supports `resources` (files and folders inside
  * the validated folder), `images`, JSON6902 `patches`, `namespace` and `replicas`, and throws an
- * InputError for anything else, for paths that leave the folder and for symbolic links.
+ * InputError for anything else (generators, remote bases, strategic merge patches), for paths
+ * that leave the folder and for symbolic links.
  *
  * @public
  */
@@ -372,23 +406,23 @@ export function renderManifestFolder(folder: string): RenderedBuild[] {
   if (!fs.existsSync(root) || !fs.lstatSync(root).isDirectory()) {
     throw new InputError(`${folder} is not a folder`);
   }
-  const files = walk(root);
-  const kustomizationDirs = files
-    .filter(f => KUSTOMIZATION_FILES.includes(path.basename(f)))
-    .map(path.dirname);
-  if (kustomizationDirs.length === 0) {
-    const objects = files
-      .filter(f => /\.ya?ml$/.test(f))
-      .flatMap(f => readDocuments(root, f));
-    return [{ root: '.', objects }];
-  }
-  const builder = new KustomizeBuilder(root);
-  const used = new Set(kustomizationDirs.flatMap(d => builder.resourceDirs(d)));
-  return kustomizationDirs
-    .filter(d => !used.has(d))
-    .sort()
-    .map(d => ({
-      root: path.relative(root, d) || '.',
-      objects: builder.build(d, []),
-    }));
+  return renderTree({
+    paths: walk(root),
+    read: file => fs.readFileSync(path.join(root, file), 'utf8'),
+  });
+}
+
+/**
+ * Renders an in-memory tree, file path (relative, `/`-separated) to content, exactly as
+ * {@link renderManifestFolder} renders the same files on disk: every build root with a
+ * kustomization, or the plain YAML documents of a tree without one. The manifest engine renders
+ * the tree it writes with this, so what it reports is what the files build to.
+ */
+export function renderManifestFiles(
+  files: Record<string, string>,
+): RenderedBuild[] {
+  return renderTree({
+    paths: Object.keys(files).sort(),
+    read: file => files[file],
+  });
 }
