@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Installs the pinned Go tools the manifest tests use into a cache outside the clone and prints
-# that bin directory on stdout (logs go to stderr), so every clone and CI run on this machine
-# reuses them:
-#   kustomize    `go install sigs.k8s.io/kustomize/kustomize/v5@<pinned>`
-#   kyverno      built from tools/kyverno-cli, a wrapper module: Kyverno's own go.mod has replace
-#                lines, which `go install <module>@<version>` refuses, so the wrapper repeats them.
-# Tools already at the pinned version are not rebuilt. ZT_GO_TOOLS="kustomize" limits the set.
-# ZT_GO_TOOLS_CHECK=1 builds nothing: it exits 3 if a tool is missing or not at the pinned version
-# (the tests use it to find the tools without starting a long build).
+# Installs the pinned Go tools the tests use into a cache outside the clone and prints that bin
+# directory on stdout (logs go to stderr), so every clone and CI run on this machine reuses them:
+#   kustomize      `go install sigs.k8s.io/kustomize/kustomize/v5@<pinned>`
+#   kwok           `go install sigs.k8s.io/kwok/cmd/kwok@<pinned>`, plus kwok-stages.yaml: the
+#                  Stage objects of KWOK's "fast" node and pod lifecycle, copied from its module
+#   kyverno        the Kyverno CLI, and kyverno-controllers: Kyverno's admission and reports
+#                  controllers (kyverno-controllers/{kyverno,reports-controller}), all built from
+#                  tools/kyverno, a wrapper module: Kyverno's own go.mod has replace lines, which
+#                  `go install <module>@<version>` refuses, so the wrapper repeats them
+# A wrapper module's binaries are rebuilt only when its go.mod/go.sum change (a stamp holds their
+# hash). ZT_GO_TOOLS="kustomize kwok" limits the set. ZT_GO_TOOLS_CHECK=1 builds nothing: it exits
+# 3 if a tool is missing or not at the pinned version (tests use it to find the tools without
+# starting a long build).
 #
 # Usage: scripts/go-tools.sh            → prints e.g. ~/.cache/zero-trust-backstage/go-bin
 #        PATH="$(scripts/go-tools.sh):$PATH" kustomize build overlays/dev
@@ -15,7 +19,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 KUSTOMIZE_VERSION="v5.8.1"
-tools="${ZT_GO_TOOLS:-kustomize kyverno}"
+KWOK_VERSION="v0.8.0"
+tools="${ZT_GO_TOOLS:-kustomize kwok kyverno kyverno-controllers}"
 check_only="${ZT_GO_TOOLS_CHECK:-}"
 stale=""
 
@@ -46,31 +51,64 @@ install_kustomize() {
   (cd "${TMPDIR:-/tmp}" && "$go_bin" install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
 }
 
-# The wrapper's go.mod and go.sum pin the version, so their hash says whether the binary is current.
-install_kyverno() {
-  local module="$root/tools/kyverno-cli"
-  if [ ! -f "$module/go.mod" ]; then
-    log "tools/kyverno-cli/go.mod not found; skipping the Kyverno CLI"
-    if [ -n "$check_only" ]; then stale="$stale kyverno"; fi
+install_kwok() {
+  local stamp="$bin_dir/.kwok.stamp"
+  if [ -x "$bin_dir/kwok" ] && [ -f "$bin_dir/kwok-stages.yaml" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$KWOK_VERSION" ]; then
     return 0
   fi
-  local key stamp="$bin_dir/.kyverno.stamp"
-  key="$(cat "$module/go.mod" "$module/go.sum" 2>/dev/null | sha256sum | cut -c1-16)"
-  if [ -x "$bin_dir/kyverno" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ]; then
+  if [ -n "$check_only" ]; then stale="$stale kwok"; return 0; fi
+  log "installing kwok $KWOK_VERSION into $bin_dir"
+  (cd "${TMPDIR:-/tmp}" && "$go_bin" install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION")
+  # The kwok binary has no built-in stages (only kwokctl embeds them): take the "fast" ones from
+  # its module, as kwokctl does (kustomize/stage/fast: node-initialize, pod-ready, pod-complete,
+  # pod-delete — without pod-delete a deleted pod on a fake node would never go away).
+  local dir
+  dir="$(cd "${TMPDIR:-/tmp}" && GOFLAGS=-mod=mod "$go_bin" mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  {
+    echo "# Copied by scripts/go-tools.sh from sigs.k8s.io/kwok@$KWOK_VERSION kustomize/stage/{node,pod}/fast."
+    for f in node/fast/node-initialize.yaml pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      echo "---"
+      cat "$dir/kustomize/stage/$f"
+    done
+  } >"$bin_dir/kwok-stages.yaml"
+  echo "$KWOK_VERSION" >"$stamp"
+}
+
+# build_wrapper NAME MODULE_DIR OUTPUT PACKAGE…: builds main packages of a wrapper module; its
+# go.mod and go.sum pin the versions, so their hash says whether the binaries are current.
+build_wrapper() {
+  local name="$1" module="$root/$2" out="$bin_dir/$3"
+  shift 3
+  local key stamp="$bin_dir/.$name.stamp"
+  key="$(cat "$module/go.mod" "$module/go.sum" | sha256sum | cut -c1-16)"
+  if [ -e "$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ]; then
     return 0
   fi
-  if [ -n "$check_only" ]; then stale="$stale kyverno"; return 0; fi
-  log "building the Kyverno CLI from tools/kyverno-cli into $bin_dir (first build: 5-30 minutes on 2 cores)"
-  (cd "$module" && "$go_bin" build -trimpath -o "$bin_dir/kyverno.tmp" github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno)
-  mv "$bin_dir/kyverno.tmp" "$bin_dir/kyverno"
+  if [ -n "$check_only" ]; then stale="$stale $name"; return 0; fi
+  log "building $name from ${module#"$root"/} into $bin_dir (a first build takes 5-20 minutes on 2 cores)"
+  local tmp="$out.tmp"
+  rm -rf "$tmp"
+  if [ $# -gt 1 ]; then
+    mkdir -p "$tmp"
+    (cd "$module" && "$go_bin" build -trimpath -o "$tmp/" "$@")
+  else
+    (cd "$module" && "$go_bin" build -trimpath -o "$tmp" "$1")
+  fi
+  rm -rf "$out"
+  mv "$tmp" "$out"
   echo "$key" >"$stamp"
 }
 
 for tool in $tools; do
   case "$tool" in
     kustomize) install_kustomize ;;
-    kyverno) install_kyverno ;;
-    *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kyverno)"; exit 2 ;;
+    kwok) install_kwok ;;
+    kyverno) build_wrapper kyverno tools/kyverno kyverno github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno ;;
+    kyverno-controllers)
+      build_wrapper kyverno-controllers tools/kyverno kyverno-controllers \
+        github.com/kyverno/kyverno/cmd/kyverno github.com/kyverno/kyverno/cmd/reports-controller
+      ;;
+    *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kwok kyverno kyverno-controllers)"; exit 2 ;;
   esac
 done
 if [ -n "$stale" ]; then

@@ -29,9 +29,10 @@ import (
 const fieldManager = "test-cluster"
 
 type clients struct {
-	discovery discovery.DiscoveryInterface
-	dynamic   dynamic.Interface
-	mapper    *restmapper.DeferredDiscoveryRESTMapper
+	kubeconfig string
+	discovery  discovery.DiscoveryInterface
+	dynamic    dynamic.Interface
+	mapper     *restmapper.DeferredDiscoveryRESTMapper
 }
 
 func newClients(kubeconfig string) (*clients, error) {
@@ -48,7 +49,7 @@ func newClients(kubeconfig string) (*clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &clients{disc, dyn, restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disc))}, nil
+	return &clients{kubeconfig, disc, dyn, restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disc))}, nil
 }
 
 func (c *clients) waitReady(ctx context.Context, timeout time.Duration) error {
@@ -67,16 +68,33 @@ func (c *clients) waitReady(ctx context.Context, timeout time.Duration) error {
 
 // applyDir server-side applies every manifest in dir in dependency order, then writes each
 // object's status through the status subresource — no controller or kubelet would.
+//
+// Objects recorded from a cluster (scripts that dump a real cluster's state) carry the uids that
+// cluster assigned, and other objects refer to them: owner references, Kyverno's reports named
+// and scoped by uid. The API server assigns new uids, so each recorded uid is replaced by the new
+// one in every object applied after it (owners come first in applyOrder).
 func (c *clients) applyDir(ctx context.Context, dir string) error {
 	objs, err := readManifests(dir)
 	if err != nil {
 		return err
 	}
 	sort.SliceStable(objs, func(i, j int) bool { return applyOrder(objs[i]) < applyOrder(objs[j]) })
+	uids := newUIDMap()
 	var errs []error
 	for _, obj := range objs {
-		if err := c.apply(ctx, obj); err != nil {
+		recorded := obj.GetUID()
+		obj, err := uids.rewrite(obj)
+		if err == nil {
+			err = c.apply(ctx, obj)
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("%s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err))
+			continue
+		}
+		if recorded != "" {
+			if err := uids.learn(ctx, c, obj, string(recorded)); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -1,8 +1,10 @@
 // Command test-cluster runs a real kube-apiserver backed by an embedded etcd, on 127.0.0.1 only,
 // with RBAC authorization, for the tests and the demo of the Zero Trust plugin suite.
 //
-// No controller-manager or kubelet runs: objects stay exactly as written, which is what tests
-// of a read-only backend need. When the server is ready it prints one JSON line on stdout:
+// With --controllers, kube-controller-manager and kube-scheduler of the same Kubernetes release run
+// beside it as child processes, so Deployments get ReplicaSets and scheduled Pods (a kubelet such
+// as KWOK makes them Running). Without it, objects stay exactly as written. When the server is
+// ready it prints one JSON line on stdout:
 // {"kubeconfig": "...", "server": "https://127.0.0.1:PORT", "pid": N}.
 package main
 
@@ -25,6 +27,9 @@ type options struct {
 	port       int
 	crdDirs    []string
 	applyDirs  []string
+	// controllers starts kube-controller-manager and kube-scheduler once the API server is ready.
+	controllers bool
+	producers   producers
 }
 
 type dirList []string
@@ -33,6 +38,9 @@ func (d *dirList) String() string     { return strings.Join(*d, ",") }
 func (d *dirList) Set(v string) error { *d = append(*d, v); return nil }
 
 func main() {
+	if runSubcommand(os.Args[1:]) {
+		return
+	}
 	var o options
 	var crds, apply dirList
 	flag.StringVar(&o.dataDir, "data-dir", "", "directory for etcd data, keys and ports (a new temporary one when empty); restarting with the same directory keeps the data and the ports")
@@ -40,6 +48,10 @@ func main() {
 	flag.IntVar(&o.port, "port", 0, "secure port of the API server (0: a free port, kept across restarts)")
 	flag.Var(&crds, "crds", "directory of CustomResourceDefinition YAML to install before anything else (repeatable)")
 	flag.Var(&apply, "apply", "directory of manifests to server-side apply once ready (repeatable)")
+	flag.BoolVar(&o.controllers, "controllers", false, "run kube-controller-manager and kube-scheduler (logs in <data-dir>/<component>.log)")
+	flag.StringVar(&o.producers.kwok, "kwok", "", "KWOK binary: runs as the kubelet of three fake nodes (needs --controllers and --kwok-stages)")
+	flag.StringVar(&o.producers.kwokStages, "kwok-stages", "", "file of KWOK Stage objects (copied from KWOK's module by scripts/go-tools.sh)")
+	flag.StringVar(&o.producers.kyvernoDir, "kyverno", "", "directory with Kyverno's `kyverno` and `reports-controller` binaries: admission webhook on 127.0.0.1 and background reports")
 	flag.Parse()
 	o.crdDirs, o.applyDirs = crds, apply
 
@@ -84,7 +96,7 @@ func run(o options) error {
 	cmd.SetArgs(apiServerArgs(ports, pki))
 
 	go func() {
-		if err := whenReady(cmd.Context(), server, pki, o); err != nil {
+		if err := whenReady(cmd.Context(), server, pki, ports, o); err != nil {
 			fmt.Fprintln(os.Stderr, "test-cluster:", err)
 			os.Exit(1)
 		}
@@ -109,6 +121,9 @@ func apiServerArgs(p ports, pki pkiFiles) []string {
 		"--service-account-signing-key-file=" + pki.ServiceAccountPrivateKey,
 		"--api-audiences=https://kubernetes.default.svc.cluster.local",
 		"--service-cluster-ip-range=10.96.0.0/16",
+		// The plugin taints every new Node not-ready until node-lifecycle (not run here: it would
+		// evict from fake nodes whose heartbeats lag) clears it, so nothing would be scheduled.
+		"--disable-admission-plugins=TaintNodesByCondition",
 		"--enable-priority-and-fairness=false",
 		// On SIGTERM, stop after in-flight requests drained plus 2s, instead of waiting up to the
 		// 60s request timeout for open watches: a restart in a test takes seconds.
@@ -119,7 +134,7 @@ func apiServerArgs(p ports, pki pkiFiles) []string {
 }
 
 // whenReady waits for /readyz, writes the kubeconfig, installs CRDs and manifests, then announces.
-func whenReady(ctx context.Context, server string, pki pkiFiles, o options) error {
+func whenReady(ctx context.Context, server string, pki pkiFiles, ports ports, o options) error {
 	start := time.Now()
 	step := func(what string) {
 		fmt.Fprintf(os.Stderr, "test-cluster: %s after %.1fs\n", what, time.Since(start).Seconds())
@@ -140,6 +155,33 @@ func whenReady(ctx context.Context, server string, pki pkiFiles, o options) erro
 			return fmt.Errorf("installing CRDs from %s: %w", dir, err)
 		}
 		step("CRDs from " + dir + " Established")
+	}
+	var procs children
+	procs.stopOnSignal()
+	dataDir := filepath.Dir(pki.Dir)
+	if o.controllers {
+		if err := procs.start(dataDir, "kube-controller-manager", controllerManagerArgs(o.kubeconfig, pki)); err != nil {
+			return err
+		}
+		if err := procs.start(dataDir, "kube-scheduler", schedulerArgs(o.kubeconfig)); err != nil {
+			return err
+		}
+		step("kube-controller-manager and kube-scheduler started")
+	}
+	if o.producers.kwok != "" {
+		if err := c.startKwok(ctx, &procs, dataDir, o.producers); err != nil {
+			return err
+		}
+		step("KWOK started with " + fmt.Sprint(len(fakeNodes)) + " fake nodes")
+	}
+	if o.producers.kyvernoDir != "" {
+		if err := c.startKyverno(ctx, &procs, dataDir, o.producers, ports); err != nil {
+			return err
+		}
+		if err := c.waitKyvernoWebhook(ctx, 3*time.Minute); err != nil {
+			return err
+		}
+		step("Kyverno's webhook registered")
 	}
 	for _, dir := range o.applyDirs {
 		if err := c.applyDir(ctx, dir); err != nil {

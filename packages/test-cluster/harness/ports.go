@@ -15,6 +15,10 @@ type ports struct {
 	APIServer  int `json:"apiServer"`
 	EtcdClient int `json:"etcdClient"`
 	EtcdPeer   int `json:"etcdPeer"`
+	// Kyverno's admission webhook and the metrics servers its controllers always start.
+	KyvernoWebhook        int `json:"kyvernoWebhook"`
+	KyvernoMetrics        int `json:"kyvernoMetrics"`
+	KyvernoReportsMetrics int `json:"kyvernoReportsMetrics"`
 }
 
 func (p ports) etcdClientURL() string { return fmt.Sprintf("http://127.0.0.1:%d", p.EtcdClient) }
@@ -30,13 +34,18 @@ func loadOrAllocatePorts(dataDir string, apiServerPort int) (ports, error) {
 		if apiServerPort != 0 && apiServerPort != p.APIServer {
 			return p, fmt.Errorf("data dir %s belongs to a server on port %d, not %d", dataDir, p.APIServer, apiServerPort)
 		}
-		return p, nil
+		if p.KyvernoWebhook != 0 {
+			return p, nil
+		}
+		// A data dir from before the producers: allocate their ports and keep the others.
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return p, err
 	}
 	var err error
-	p.APIServer = apiServerPort
-	for _, port := range []*int{&p.APIServer, &p.EtcdClient, &p.EtcdPeer} {
+	if p.APIServer == 0 {
+		p.APIServer = apiServerPort
+	}
+	for _, port := range []*int{&p.APIServer, &p.EtcdClient, &p.EtcdPeer, &p.KyvernoWebhook, &p.KyvernoMetrics, &p.KyvernoReportsMetrics} {
 		if *port == 0 {
 			if *port, err = freePort(); err != nil {
 				return p, err

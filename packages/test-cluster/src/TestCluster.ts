@@ -22,6 +22,15 @@ export interface StartTestClusterOptions {
   dataDir?: string;
   /** The API server's port on 127.0.0.1 (default: a free port, kept in the data folder). */
   port?: number;
+  /**
+   * Run the real producers of cluster state beside the API server, each built from its Go module
+   * by scripts/go-tools.sh (a missing one fails with the command that builds it):
+   * - `controllers`: kube-controller-manager and kube-scheduler of the same Kubernetes release;
+   * - `kwok`: KWOK as the kubelet of three fake nodes (implies `controllers`), so Deployments get
+   *   ReplicaSets and Running pods with real uids, owner references and `pod-template-hash`;
+   * - `kyverno`: Kyverno's admission controller (webhook on 127.0.0.1) and reports controller.
+   */
+  producers?: Array<'controllers' | 'kwok' | 'kyverno'>;
 }
 
 interface Ready {
@@ -57,6 +66,7 @@ export class TestCluster {
     if (options.crds ?? true) {
       args.push('--crds', await fetchCrds());
     }
+    args.push(...(await producerArgs(options.producers ?? [])));
     const applyDirs = [...(options.apply ?? [])];
     if (options.onlineBoutique) {
       applyDirs.push(
@@ -155,6 +165,60 @@ export class TestCluster {
  */
 export function harnessBinary(): Promise<string> {
   return runScript('build.sh');
+}
+
+const GO_TOOLS = path.join(REPO_ROOT, 'scripts', 'go-tools.sh');
+
+/** The harness flags that start the requested producers, from the Go tools' cache. */
+async function producerArgs(
+  producers: NonNullable<StartTestClusterOptions['producers']>,
+): Promise<string[]> {
+  const tools = [
+    ...(producers.includes('kwok') ? ['kwok'] : []),
+    ...(producers.includes('kyverno') ? ['kyverno-controllers'] : []),
+  ];
+  const args = producers.length > 0 ? ['--controllers'] : [];
+  if (tools.length === 0) {
+    return args;
+  }
+  const binDir = await new Promise<string>((resolve, reject) => {
+    execFile(
+      'bash',
+      [GO_TOOLS],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          ZT_GO_TOOLS: tools.join(' '),
+          ZT_GO_TOOLS_CHECK: '1',
+        },
+      },
+      (error, stdout, stderr) =>
+        error
+          ? reject(
+              new Error(
+                `test-cluster: the producers ${tools.join(
+                  ', ',
+                )} are not built; run \`ZT_GO_TOOLS="${tools.join(
+                  ' ',
+                )}" scripts/go-tools.sh\` (needs Go 1.26+).\n${stderr}`,
+              ),
+            )
+          : resolve(stdout.trim()),
+    );
+  });
+  if (producers.includes('kwok')) {
+    args.push(
+      '--kwok',
+      path.join(binDir, 'kwok'),
+      '--kwok-stages',
+      path.join(binDir, 'kwok-stages.yaml'),
+    );
+  }
+  if (producers.includes('kyverno')) {
+    args.push('--kyverno', path.join(binDir, 'kyverno-controllers'));
+  }
+  return args;
 }
 
 /** The folder of upstream CRDs, copied from their Go modules by scripts/fetch-crds.sh. */

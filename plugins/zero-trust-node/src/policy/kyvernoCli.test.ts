@@ -15,7 +15,7 @@ import { isObject, namespaceOf, podTemplateOf } from './podTemplates';
 import { CORPUS, expectedCases, readCorpusDocs } from './__fixtures__/corpus';
 
 /*
- * Differential test: the real Kyverno CLI (built by scripts/go-tools.sh from tools/kyverno-cli)
+ * Differential test: the real Kyverno CLI (built by scripts/go-tools.sh from tools/kyverno)
  * runs the ClusterPolicies of zeroTrustKyvernoPolicies() over the policy corpus, and must fail
  * exactly the (rule, resource) pairs that expected.yaml lists and that checkManifests reports.
  *
