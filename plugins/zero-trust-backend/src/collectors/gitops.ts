@@ -4,13 +4,13 @@ import {
   GitOpsResource,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ClusterWorkloads } from '../service/resolveWorkloads';
-import { KubeObject } from '../sources/types';
+import { KubeObject, groupOf } from '../sources/types';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
 import { istioPolicyScope } from './lib/istio';
 import { LabelSelectorSpec, matchesLabelSelector } from './lib/selectors';
 import { Collector } from './types';
-import { Json, obj } from './lib/json';
+import { Json, list, obj, str } from './lib/json';
 
 const ISTIO_KINDS = ['PeerAuthentication', 'AuthorizationPolicy'];
 
@@ -34,6 +34,99 @@ const SECURITY_KINDS: Record<
 
 const TOP_LEVEL = ['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout'];
 
+/**
+ * Argo CD's resource tracking, as argo-cd v3.5.1 reads it (util/argo/resource_tracking.go,
+ * docs/user-guide/resource_tracking.md):
+ * - `annotation` (the default since 3.0) and `annotation+label`: the Application is the first part of
+ *   the `argocd.argoproj.io/tracking-id` annotation, `<app>:<group>/<kind>:<namespace>/<name>`
+ *   (ParseAppInstanceValue); with `annotation+label` the label is informational only.
+ * - `label`: the Application is the value of the instance label, `app.kubernetes.io/instance`
+ *   unless argocd-cm's `application.instanceLabelKey` names another (the docs' example:
+ *   `argocd.argoproj.io/instance`).
+ */
+export const TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+export const INSTANCE_LABEL_KEYS = [
+  'app.kubernetes.io/instance',
+  'argocd.argoproj.io/instance',
+];
+
+/** A parsed tracking id (Argo CD's AppInstanceValue). */
+export interface TrackingId {
+  app: string;
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * ParseAppInstanceValue: `strings.SplitN(value, ":", 3)`, then `<group>/<kind>` and
+ * `<namespace>/<name>` split on `/` into exactly two parts each; anything else is no tracking id.
+ */
+export function parseTrackingId(value: string): TrackingId | undefined {
+  const first = value.indexOf(':');
+  const second = first < 0 ? -1 : value.indexOf(':', first + 1);
+  if (second < 0) return undefined;
+  const groupKind = value.slice(first + 1, second).split('/');
+  const namespaceName = value.slice(second + 1).split('/');
+  if (groupKind.length !== 2 || namespaceName.length !== 2) return undefined;
+  return {
+    app: value.slice(0, first),
+    group: groupKind[0],
+    kind: groupKind[1],
+    namespace: namespaceName[0],
+    name: namespaceName[1],
+  };
+}
+
+/**
+ * The Application name Argo CD attributes a live object to, or undefined:
+ * - only root objects (no ownerReferences) get one (gitops-engine pkg/cache/cluster.go calls the
+ *   controller's populate handler with `isRoot = len(ownerRefs) == 0`, controller/cache/cache.go
+ *   sets AppName only for roots): a ReplicaSet or Pod whose template copied the instance label is the
+ *   Deployment's child, not tracked by it;
+ * - a tracking id that names another object (copied by another tool, e.g. HNC) does not make the
+ *   object managed (controller/state.go isSelfReferencedObj: namespace, name, group and kind must
+ *   match; "Non self-referencing annotations" in the docs);
+ * - argocd-cm (the tracking method, the label key, the installation ID) is not read: an object
+ *   with the annotation is judged by it; one without it by its instance label, as Argo CD's label
+ *   method does. Under the annotation methods Argo CD writes the annotation on every object it
+ *   applies, so a label without the annotation means the object was synced with label tracking
+ *   (controller/state.go Normalize, util/argo/resource_tracking.go).
+ */
+export function trackingApp(o: KubeObject): string | undefined {
+  if ((o.metadata.ownerReferences ?? []).length > 0) return undefined;
+  const annotation = str(o.metadata.annotations?.[TRACKING_ID_ANNOTATION]);
+  if (annotation) {
+    const id = parseTrackingId(annotation);
+    if (!id) return undefined;
+    const selfReferenced =
+      (o.metadata.namespace === id.namespace || !o.metadata.namespace) &&
+      o.metadata.name === id.name &&
+      groupOf(o.apiVersion) === id.group &&
+      o.kind === id.kind;
+    return selfReferenced ? id.app : undefined;
+  }
+  return INSTANCE_LABEL_KEYS.map(k => str(o.metadata.labels?.[k])).find(
+    Boolean,
+  );
+}
+
+/**
+ * The names an Application is tracked by: Application.InstanceName is the name in the control
+ * plane's namespace and `<namespace>_<name>` elsewhere (apps in any namespace); the control plane's
+ * namespace is `status.controllerNamespace`, and when that is absent both forms are accepted (`_` is
+ * not valid in an object name, so they cannot collide).
+ */
+export function instanceNames(app: KubeObject): string[] {
+  const { name, namespace } = app.metadata;
+  const qualified = `${namespace}_${name}`;
+  const controllerNamespace = str(obj(app.status).controllerNamespace);
+  if (!namespace) return [name];
+  if (!controllerNamespace) return [name, qualified];
+  return [namespace === controllerNamespace ? name : qualified];
+}
+
 /** Whether an Application resource is one of the workload's objects or protects its pods. */
 function concerns(
   w: ClusterWorkloads,
@@ -42,6 +135,7 @@ function concerns(
 ): 'own' | 'security' | undefined {
   const ours = [...w.controllers, ...w.services, ...w.serviceAccounts].some(
     o =>
+      groupOf(o.apiVersion) === (r.group ?? '') &&
       o.kind === r.kind &&
       o.metadata.name === r.name &&
       o.metadata.namespace === r.namespace,
@@ -89,10 +183,11 @@ function summarize(
   w: ClusterWorkloads,
   app: KubeObject,
   rootNamespace: string,
+  unreported: string[],
 ): GitOpsApplication | undefined {
   const status = obj(app.status);
   const resources: GitOpsResource[] = [];
-  for (const r of Array.isArray(status.resources) ? status.resources : []) {
+  for (const r of list(status.resources)) {
     const kind = concerns(w, obj(r), rootNamespace);
     if (!kind) continue;
     resources.push({
@@ -103,6 +198,30 @@ function summarize(
       status: r.status,
       health: obj(r.health).status,
       security: kind === 'security',
+    });
+  }
+  // The workload's own objects that carry this Application's tracking label or annotation but are
+  // not (yet) in its status.resources: managed, with no per-resource sync status to report.
+  const names = instanceNames(app);
+  for (const o of [...w.controllers, ...w.services, ...w.serviceAccounts]) {
+    const tracked = trackingApp(o);
+    if (!tracked || !names.includes(tracked)) continue;
+    const group = groupOf(o.apiVersion);
+    const listed = resources.some(
+      r =>
+        r.group === group &&
+        r.kind === o.kind &&
+        r.name === o.metadata.name &&
+        (r.namespace ?? '') === (o.metadata.namespace ?? ''),
+    );
+    if (listed) continue;
+    unreported.push(`${o.kind} ${o.metadata.name} (${app.metadata.name})`);
+    resources.push({
+      group,
+      kind: o.kind,
+      namespace: o.metadata.namespace,
+      name: o.metadata.name,
+      security: false,
     });
   }
   if (resources.length === 0) return undefined;
@@ -118,8 +237,9 @@ function summarize(
 }
 
 /**
- * GitOps drift: the Argo CD Applications that manage the workload's objects or the security objects
- * that protect its pods (NetworkPolicies, Cilium and Istio policies selecting them, RBAC, Kyverno
+ * GitOps drift: the Argo CD Applications that manage the workload's objects (listed in the
+ * Application's status.resources, or carrying its tracking annotation or label, see
+ * {@link trackingApp}) or the security objects that protect its pods (NetworkPolicies, Cilium and Istio policies selecting them, RBAC, Kyverno
  * policies, ExternalSecrets). A security object OutOfSync fails: what runs is not what was
  * reviewed. Other drift, degraded health, or objects no Application manages warn.
  */
@@ -131,9 +251,15 @@ export const collectGitops: Collector<'gitops'> = ctx => {
   const evidence = new EvidenceList(ctx.now);
   const applications: GitOpsApplication[] = [];
   const managed = new Set<string>();
+  const unreported: string[] = [];
   for (const w of ctx.workloads) {
     for (const app of w.cluster.objects('argoproj.io', 'Application')) {
-      const summary = summarize(w, app, ctx.settings.meshRootNamespace);
+      const summary = summarize(
+        w,
+        app,
+        ctx.settings.meshRootNamespace,
+        unreported,
+      );
       if (!summary) continue;
       evidence.add(w.cluster, app);
       applications.push(summary);
@@ -170,6 +296,11 @@ export const collectGitops: Collector<'gitops'> = ctx => {
       ? `health ${degraded.map(a => `${a.name} ${a.health}`).join(', ')}`
       : '',
     unmanaged.length ? `not managed by Argo CD: ${unmanaged.join(', ')}` : '',
+    // Tracked but absent from the Application's status.resources: Argo CD lists every tracked root
+    // object there once it has compared the app, so its sync status is not known yet.
+    unreported.length
+      ? `tracked but not in the Application's status: ${unreported.join(', ')}`
+      : '',
   ].filter(Boolean);
   return {
     control: 'gitops',
