@@ -30,6 +30,8 @@ export type ControlId = (typeof ZERO_TRUST_CONTROLS)[number]['id'];
  * - `not-installed`: the kind that proves the control has no CRD in the cluster.
  * - `forbidden`: the backend may not read that kind (its ClusterRole lacks a rule).
  * - `unknown`: no evidence either way (no cluster configured, or not synced yet).
+ * - `not-applicable`: evaluated, and there is nothing to judge (e.g. no canary release, no Secret
+ *   used). Left out of the score; it is not a pass.
  *
  * @public
  */
@@ -39,7 +41,8 @@ export type ControlStatus =
   | 'fail'
   | 'unknown'
   | 'not-installed'
-  | 'forbidden';
+  | 'forbidden'
+  | 'not-applicable';
 
 /** @public */
 export const CONTROL_STATUSES: readonly ControlStatus[] = [
@@ -49,6 +52,7 @@ export const CONTROL_STATUSES: readonly ControlStatus[] = [
   'unknown',
   'not-installed',
   'forbidden',
+  'not-applicable',
 ];
 
 /**

@@ -136,8 +136,9 @@ export interface ComponentPosture {
 export interface EntityPosture {
   entityRef: string;
   /**
-   * 0–100, absent when no control had evidence; controls that are `unknown`, `not-installed`
-   * or `forbidden` do not count.
+   * 0–100 as `scoreControls` computes it, absent when no control was evaluated; controls
+   * that are `not-applicable`, `unknown`, `not-installed` or `forbidden` do not count. A
+   * System's score is that of its aggregated `controls`.
    */
   score?: number;
   controls: ControlResult[];

@@ -128,9 +128,9 @@ describe('collectRollout', () => {
     ).toBe('warn');
   });
 
-  it('passes a plain Deployment and says it has no canary', () => {
+  it('is not applicable to a plain Deployment and says it has no canary', () => {
     const r = run(deploymentChain('web', 'shop'));
-    expect(r.status).toBe('pass');
+    expect(r.status).toBe('not-applicable');
     expect(r.summary).toBe('Released without a canary (Deployment/web).');
     expect(r.details!.plainControllers).toEqual(['Deployment/web']);
   });

@@ -252,8 +252,8 @@ function verdictOf(r: RolloutSummary): Verdict {
 /**
  * Progressive delivery: each Argo Rollout's step, canary weight, pauses and the outcome of its
  * latest AnalysisRun. An aborted or degraded Rollout, or a failed analysis, fails; an inconclusive
- * analysis warns. Workloads released as plain Deployments pass, and the summary says so: canary
- * delivery is a choice of the service template, not a requirement.
+ * analysis warns. Workloads released as plain Deployments are not applicable (left out of the score),
+ * and the summary says so: canary delivery is a choice of the service template, not a requirement.
  */
 export const collectRollout: Collector<'rollout'> = ctx => {
   const gated = gateOnKinds('rollout', ctx, [
@@ -281,7 +281,7 @@ export const collectRollout: Collector<'rollout'> = ctx => {
   if (rollouts.length === 0) {
     return {
       control: 'rollout',
-      status: 'pass',
+      status: 'not-applicable',
       summary: `Released without a canary (${
         plain.join(', ') || 'no controller'
       }).`,

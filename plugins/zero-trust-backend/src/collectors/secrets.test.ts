@@ -98,11 +98,11 @@ describe('collectSecrets', () => {
     expect(r.details!.unmanagedSecretRefs).toEqual(['hand-made-tls']);
   });
 
-  it("ignores other workloads' ExternalSecrets and passes a workload without Secrets", () => {
+  it("ignores other workloads' ExternalSecrets; not applicable to a workload without Secrets", () => {
     const r = run([
       externalSecret('other', 'False', { labels: { app: 'other' } }),
     ]);
-    expect(r.status).toBe('pass');
+    expect(r.status).toBe('not-applicable');
     expect(r.summary).toBe('The workload uses no Secret.');
   });
 

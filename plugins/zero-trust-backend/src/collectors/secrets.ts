@@ -288,7 +288,7 @@ export const collectSecrets: Collector<'secrets'> = ctx => {
   }
   return {
     control: 'secrets',
-    status: 'pass',
+    status: externalSecrets.length ? 'pass' : 'not-applicable',
     summary: externalSecrets.length
       ? `${externalSecrets.length} ExternalSecret(s) synced from ${[
           ...new Set(externalSecrets.map(e => e.store).filter(Boolean)),

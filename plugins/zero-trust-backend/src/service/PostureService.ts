@@ -169,7 +169,8 @@ export class PostureService {
     const controls = aggregateSystemControls(components);
     return {
       entityRef: stringifyEntityRef(system),
-      score: scoreControls(components.flatMap(c => c.controls)),
+      // The worst status per control, as the chips show it: a cell average would hide failures.
+      score: scoreControls(controls),
       controls,
       clusters: this.clusters.list(),
       generatedAt: new Date().toISOString(),

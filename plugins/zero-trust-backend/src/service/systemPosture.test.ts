@@ -1,6 +1,7 @@
 import {
   EntityPosture,
   ZERO_TRUST_CONTROLS,
+  scoreControls,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { aggregateSystemControls, worstStatus } from './systemPosture';
 
@@ -27,6 +28,40 @@ describe('aggregateSystemControls', () => {
     expect(worstStatus('warn', 'fail')).toBe('fail');
     expect(worstStatus('not-installed', 'forbidden')).toBe('forbidden');
     expect(worstStatus('pass', 'pass')).toBe('pass');
+    expect(worstStatus('not-applicable', 'pass')).toBe('pass');
+    expect(worstStatus('not-applicable', 'not-applicable')).toBe(
+      'not-applicable',
+    );
+  });
+
+  it('passes a control some components pass and the others have nothing for', () => {
+    const controls = aggregateSystemControls([
+      posture('a', { rollout: 'not-applicable' }),
+      posture('b', {}),
+    ]);
+    expect(controls.find(c => c.control === 'rollout')!.status).toBe('pass');
+    expect(
+      aggregateSystemControls([posture('a', { rollout: 'not-applicable' })])[6]
+        .status,
+    ).toBe('not-applicable');
+  });
+
+  it('scores a System on the worst status per control: 5 failing and 3 warning controls do not make 90', () => {
+    // Each failure in a different component: averaging the cells would give about 90.
+    const components = [
+      posture('a', { authorization: 'fail', mtls: 'warn' }),
+      posture('b', { admission: 'fail' }),
+      posture('c', { gitops: 'fail', vulnerabilities: 'warn' }),
+      posture('d', { secrets: 'fail' }),
+      posture('e', { identity: 'fail', runtime: 'warn' }),
+      ...['f', 'g', 'h', 'i', 'j', 'k'].map(n => posture(n, {})),
+    ];
+    const controls = aggregateSystemControls(components);
+    expect(controls.filter(c => c.status === 'fail')).toHaveLength(5);
+    expect(controls.filter(c => c.status === 'warn')).toHaveLength(3);
+    const score = scoreControls(controls)!;
+    expect(score).not.toBe(90);
+    expect(score).toBeLessThanOrEqual(59);
   });
 
   it('takes the worst status per control, names the components and keeps their evidence', () => {

@@ -7,6 +7,7 @@ import {
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 
 // Worst first. A control nobody could evaluate ranks above a pass: the System is not proven.
+// Not applicable ranks last: a System passes a control some of its components have nothing for.
 const SEVERITY: ControlStatus[] = [
   'fail',
   'warn',
@@ -14,6 +15,7 @@ const SEVERITY: ControlStatus[] = [
   'unknown',
   'not-installed',
   'pass',
+  'not-applicable',
 ];
 
 /** The worse of two statuses. */

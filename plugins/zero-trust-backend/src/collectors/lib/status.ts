@@ -15,9 +15,10 @@ export function worst(verdicts: Verdict[]): Verdict {
 
 /** Rank of any control status for aggregation: evaluated outcomes first, then why not. */
 const AGGREGATE_RANK: Record<ControlStatus, number> = {
-  fail: 5,
-  warn: 4,
-  pass: 3,
+  fail: 6,
+  warn: 5,
+  pass: 4,
+  'not-applicable': 3,
   forbidden: 2,
   'not-installed': 1,
   unknown: 0,

@@ -1,1 +1,5 @@
-export { ControlStatusChip } from './ControlStatusChip';
+export {
+  ControlStatusChip,
+  STATUS_MEANING,
+  statusColors,
+} from './ControlStatusChip';
