@@ -2,7 +2,11 @@ import {
   SbomDetails,
   SbomMissing,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { sbomComponents, sbomImages } from '../service/reportItems';
+import {
+  reportImage,
+  sbomComponents,
+  sbomImages,
+} from '../service/reportItems';
 import { checkBom } from './lib/cyclonedx';
 import { EvidenceList } from './lib/evidence';
 import { gateOnKinds } from './lib/gate';
@@ -11,6 +15,7 @@ import {
   ImageRef,
   reportCoversContainer,
   reportImageRef,
+  reportsOfRunningImages,
   runningContainers,
 } from './lib/images';
 import { plural } from './lib/status';
@@ -25,7 +30,8 @@ import { Collector } from './types';
  * names, so a canary ReplicaSet running a new image is covered only once its own report exists. A
  * report covers a running container when its `report.artifact.digest` is the digest the pod runs
  * (`status.containerStatuses[].imageID`) or its registry/repository:tag is the container's image
- * (see lib/images.ts). Pass when every running container is covered; warn when some is not, or only
+ * (see lib/images.ts); a report of an image no pod runs any more is left out of the images and
+ * components, as the /sbom route leaves it out (lib/images.ts reportsOfRunningImages). Pass when every running container is covered; warn when some is not, or only
  * by an unusable BOM (the reason is in the notes); fail when the workload has no SbomReport at all.
  */
 export const collectSbom: Collector<'sbom'> = ctx => {
@@ -39,9 +45,22 @@ export const collectSbom: Collector<'sbom'> = ctx => {
   const missingRows = new Map<string, SbomMissing>();
   let runningCount = 0;
   let coveredCount = 0;
+  let reportCount = 0;
   for (const w of ctx.workloads) {
     const usable: ImageRef[] = [];
-    for (const report of w.reports.sbom) {
+    reportCount += w.reports.sbom.length;
+    // The same split the /sbom route lists from (reportItems.sbomComponents and sbomImages).
+    const { running, stale } = reportsOfRunningImages(w.pods, w.reports.sbom);
+    for (const report of stale) {
+      notes.push(
+        `SbomReport ${report.metadata.namespace}/${
+          report.metadata.name
+        } is for ${reportImage(
+          report,
+        )}, which no pod of this workload runs: not counted.`,
+      );
+    }
+    for (const report of running) {
       evidence.add(w.cluster, report);
       const check = checkBom(report);
       checks.set(
@@ -117,7 +136,7 @@ export const collectSbom: Collector<'sbom'> = ctx => {
       } components`,
     );
   }
-  if (images.length === 0) {
+  if (reportCount === 0) {
     return {
       control: 'sbom',
       status: 'fail',
@@ -128,7 +147,7 @@ export const collectSbom: Collector<'sbom'> = ctx => {
       ...(notes.length ? { notes } : {}),
     };
   }
-  if (valid.length === 0 && runningCount > 0) {
+  if (images.length > 0 && valid.length === 0 && runningCount > 0) {
     return {
       control: 'sbom',
       status: 'warn',

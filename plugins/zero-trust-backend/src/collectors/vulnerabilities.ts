@@ -16,6 +16,7 @@ import {
   INFRASTRUCTURE_CONTAINERS,
   reportCoversContainer,
   reportImageRef,
+  reportsOfRunningImages,
   runningContainers,
 } from './lib/images';
 import { obj } from './lib/json';
@@ -47,13 +48,6 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
   const images: VulnerabilityDetails['images'] = [];
   const unscanned = new Map<string, SbomMissing>();
   const notes: string[] = [];
-  const counted = new Set<string>();
-  const itemKey = (
-    cluster: string,
-    namespace: string,
-    image: string,
-    container?: string,
-  ) => JSON.stringify([cluster, namespace, image, container ?? null]);
   for (const w of ctx.workloads) {
     const running = w.pods
       .flatMap(runningContainers)
@@ -75,42 +69,36 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
       };
       unscanned.set(JSON.stringify(row), row);
     }
-    for (const { report, image } of reports) {
-      const runs = running.some(c => image && reportCoversContainer(image, c));
-      if (running.length > 0 && !runs) {
-        notes.push(
-          `VulnerabilityReport ${report.metadata.namespace}/${
-            report.metadata.name
-          } is for ${reportImage(
-            report,
-          )}, which no pod of this workload runs: not counted.`,
-        );
-        continue;
-      }
-      evidence.add(w.cluster, report);
-      const namespace = report.metadata.namespace ?? '';
-      const container = report.metadata.labels?.[CONTAINER_LABEL];
-      counted.add(
-        itemKey(w.cluster.name, namespace, reportImage(report), container),
+    // The same split the /vulnerabilities route lists from (reportItems.vulnerabilityItems).
+    const { running: counted, stale } = reportsOfRunningImages(
+      w.pods,
+      w.reports.vulnerability,
+    );
+    for (const report of stale) {
+      notes.push(
+        `VulnerabilityReport ${report.metadata.namespace}/${
+          report.metadata.name
+        } is for ${reportImage(
+          report,
+        )}, which no pod of this workload runs: not counted.`,
       );
+    }
+    for (const report of counted) {
+      evidence.add(w.cluster, report);
       images.push({
         cluster: w.cluster.name,
-        namespace,
+        namespace: report.metadata.namespace ?? '',
         report: report.metadata.name,
-        container,
+        container: report.metadata.labels?.[CONTAINER_LABEL],
         image: reportImage(report),
-        digest: image?.digest,
+        digest: reportImageRef(report)?.digest,
         counts: zero(),
         updatedAt: (report.report as { updateTimestamp?: string } | undefined)
           ?.updateTimestamp,
       });
     }
   }
-  const items = vulnerabilityItems(ctx.workloads).filter(item =>
-    counted.has(
-      itemKey(item.cluster, item.namespace, item.image, item.container),
-    ),
-  );
+  const items = vulnerabilityItems(ctx.workloads);
   for (const image of images) {
     for (const item of items) {
       if (

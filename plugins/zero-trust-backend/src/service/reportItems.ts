@@ -16,6 +16,7 @@ import { ingestNote } from '../sources/prepareForCache';
 import { KubeObject } from '../sources/types';
 import { ClusterWorkloads } from './resolveWorkloads';
 import { Json, obj, list, str } from '../collectors/lib/json';
+import { reportsOfRunningImages } from '../collectors/lib/images';
 
 /** The label Trivy puts on a report for the container it scanned. */
 export const CONTAINER_LABEL = 'trivy-operator.container.name';
@@ -42,10 +43,23 @@ function licensesOf(component: Json): string[] {
   });
 }
 
-/** Every component of every SbomReport of the workloads, with where it was found. */
+/**
+ * The SbomReports of the images the workloads run, as the SBOM control counts them: a report of
+ * an image no pod runs any more is left out (collectors/lib/images.ts reportsOfRunningImages).
+ */
+export function runningSbomReports(w: ClusterWorkloads): KubeObject[] {
+  return reportsOfRunningImages(w.pods, w.reports.sbom).running;
+}
+
+/** The VulnerabilityReports of the images the workloads run, as the vulnerability control counts them. */
+export function runningVulnerabilityReports(w: ClusterWorkloads): KubeObject[] {
+  return reportsOfRunningImages(w.pods, w.reports.vulnerability).running;
+}
+
+/** Every component of the SbomReports of the images the workloads run, with where it was found. */
 export function sbomComponents(workloads: ClusterWorkloads[]): SbomComponent[] {
   return workloads.flatMap(w =>
-    w.reports.sbom.flatMap(report => {
+    runningSbomReports(w).flatMap(report => {
       const image = reportImage(report);
       const container = report.metadata.labels?.[CONTAINER_LABEL];
       const bom = obj(obj((report as Json).report).components);
@@ -71,10 +85,10 @@ export function sbomComponents(workloads: ClusterWorkloads[]): SbomComponent[] {
   );
 }
 
-/** The scanned images behind the SBOM, one per report. */
+/** The scanned images behind the SBOM, one per report of an image the workloads run. */
 export function sbomImages(workloads: ClusterWorkloads[]): SbomPage['images'] {
   return workloads.flatMap(w =>
-    w.reports.sbom.map(report => {
+    runningSbomReports(w).map(report => {
       const r = obj((report as Json).report);
       return {
         cluster: w.cluster.name,
@@ -149,12 +163,12 @@ const severityOf = (value: unknown): keyof SeverityCounts => {
     : 'unknown';
 };
 
-/** Every finding of every VulnerabilityReport of the workloads. */
+/** Every finding of the VulnerabilityReports of the images the workloads run. */
 export function vulnerabilityItems(
   workloads: ClusterWorkloads[],
 ): VulnerabilityItem[] {
   return workloads.flatMap(w =>
-    w.reports.vulnerability.flatMap(report => {
+    runningVulnerabilityReports(w).flatMap(report => {
       const image = reportImage(report);
       const container = report.metadata.labels?.[CONTAINER_LABEL];
       return list(obj((report as Json).report).vulnerabilities).flatMap(

@@ -144,3 +144,38 @@ export function reportCoversContainer(
     spec.tag === report.tag
   );
 }
+
+/** A workload's Trivy reports, split by whether one of its pods runs the report's image. */
+export interface ReportsByImage {
+  /** Reports of an image a pod runs (or of an unreadable image): the ones to count and list. */
+  running: KubeObject[];
+  /** Reports of an image no pod runs any more (a scaled-down ReplicaSet's): left out. */
+  stale: KubeObject[];
+}
+
+/**
+ * The one test of which reports are about what the workload runs, shared by the SBOM and
+ * vulnerability controls and the /sbom and /vulnerabilities routes, so lists and controls agree: a
+ * report counts when it covers a running container ({@link reportCoversContainer}; the mesh proxy
+ * is not the workload's), and every report counts when no pod runs at all (a workload scaled to
+ * zero keeps its last scans). A report whose image cannot be read (no `report.artifact`) is kept:
+ * nothing shows it is of another image, and hiding its findings or its broken BOM would hide a
+ * problem.
+ */
+export function reportsOfRunningImages(
+  pods: KubeObject[],
+  reports: KubeObject[],
+): ReportsByImage {
+  const containers = pods
+    .flatMap(runningContainers)
+    .filter(c => !INFRASTRUCTURE_CONTAINERS.includes(c.name));
+  if (containers.length === 0) return { running: [...reports], stale: [] };
+  const result: ReportsByImage = { running: [], stale: [] };
+  for (const report of reports) {
+    const image = reportImageRef(report);
+    const stale =
+      !!image && !containers.some(c => reportCoversContainer(image, c));
+    (stale ? result.stale : result.running).push(report);
+  }
+  return result;
+}
