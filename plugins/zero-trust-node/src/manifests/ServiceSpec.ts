@@ -13,6 +13,7 @@ import {
   GCP_SERVICE_ACCOUNT,
   GIT_REPO_URL,
   GIT_REVISION,
+  GRPC_HEALTH_SERVICE,
   GRPC_PATH,
   HTTP_METHODS,
   HTTP_PATH,
@@ -166,7 +167,10 @@ const peerSchema = () =>
     })
     .strict();
 
-const resourceListSchema = () =>
+/** Size of the writable /tmp (an emptyDir), which counts towards the ephemeral-storage limit. */
+export const TMP_SIZE_LIMIT = '64Mi';
+
+const resourceListSchema = (ephemeralStorage: string) =>
   z
     .object({
       cpu: matching(
@@ -179,6 +183,11 @@ const resourceListSchema = () =>
         'Memory quantity, e.g. 128Mi',
         'a memory quantity such as 128Mi',
       ),
+      'ephemeral-storage': matching(
+        MEMORY_QUANTITY,
+        `Local disk for container logs and the writable /tmp (${TMP_SIZE_LIMIT}), e.g. 256Mi; above the limit the kubelet evicts the pod`,
+        'a storage quantity such as 256Mi',
+      ).default(ephemeralStorage),
     })
     .strict();
 
@@ -202,10 +211,10 @@ const environmentSchema = (replicas: number) =>
         .default(replicas),
       resources: z
         .object({
-          requests: resourceListSchema().describe(
+          requests: resourceListSchema('128Mi').describe(
             'Resources the scheduler reserves for the container',
           ),
-          limits: resourceListSchema().describe(
+          limits: resourceListSchema('256Mi').describe(
             'Most the container may use; not below the requests',
           ),
         })
@@ -330,6 +339,26 @@ const cloudIdentitySchema = z.discriminatedUnion(
   },
 );
 
+/** What a topology spread constraint does when it cannot be met, or `none` for no constraint. */
+export const SPREAD_MODES = [
+  'DoNotSchedule',
+  'ScheduleAnyway',
+  'none',
+] as const;
+
+const spreadSchema = (
+  mode: (typeof SPREAD_MODES)[number],
+  description: string,
+) =>
+  z
+    .enum(SPREAD_MODES, {
+      errorMap: () => ({
+        message: `must be one of ${SPREAD_MODES.map(m => `"${m}"`).join(', ')}`,
+      }),
+    })
+    .describe(description)
+    .default(mode);
+
 const DEFAULT_CANARY_STEPS = [
   { setWeight: 10 },
   { pause: { duration: '2m' } },
@@ -384,6 +413,25 @@ const serviceSpecObject = z
       .regex(PROBE_PATH, 'is not an HTTP path such as /healthz')
       .refine(p => !hasTraversalSegment(p), 'must not contain . or .. segments')
       .default('/healthz'),
+    readinessPath: z
+      .string({
+        description:
+          'Path of the HTTP readiness endpoint (HTTP services only), apart from healthCheckPath: readiness takes the pod out of the Service while it cannot serve (starting, draining, a dependency down), liveness restarts it only when it is stuck',
+      })
+      .regex(PROBE_PATH, 'is not an HTTP path such as /readyz')
+      .refine(p => !hasTraversalSegment(p), 'must not contain . or .. segments')
+      .default('/readyz'),
+    grpcReadinessService: z
+      .string({
+        description:
+          'gRPC services only: the `service` the readiness probe asks grpc.health.v1.Health/Check about, so readiness differs from liveness (which asks about the whole server, ""); the server must report a status for it',
+      })
+      .max(128, 'must be at most 128 characters')
+      .regex(
+        GRPC_HEALTH_SERVICE,
+        'is not a gRPC health service name such as readiness or hipstershop.CartService',
+      )
+      .default('readiness'),
     runAsUser: z
       .number({ description: 'Non-root UID (and GID) the containers run as' })
       .int()
@@ -527,6 +575,52 @@ const serviceSpecObject = z
       })
       .strict()
       .describe('Progressive delivery with Argo Rollouts')
+      .default({}),
+    podDisruptionBudget: z
+      .object({
+        enabled: z
+          .boolean({
+            description:
+              'Write a PodDisruptionBudget in every overlay with more than one replica, so a node drain or cluster upgrade never takes down more pods than maxUnavailable',
+          })
+          .default(true),
+        maxUnavailable: z
+          .number({
+            description:
+              'Pods a voluntary disruption (eviction during a drain) may take down at once; below the replicas of every environment with more than one',
+          })
+          .int('must be a whole number')
+          .min(1, 'must be at least 1, or a drain could never evict a pod')
+          .max(99)
+          .default(1),
+      })
+      .strict()
+      .describe(
+        'PodDisruptionBudget of the overlays with more than one replica',
+      )
+      .default({}),
+    topologySpread: z
+      .object({
+        nodes: spreadSchema(
+          'DoNotSchedule',
+          'Spread across nodes (kubernetes.io/hostname): DoNotSchedule keeps a pod pending rather than exceed maxSkew, ScheduleAnyway only prefers spreading, none turns it off',
+        ),
+        zones: spreadSchema(
+          'ScheduleAnyway',
+          'Spread across zones (topology.kubernetes.io/zone): ScheduleAnyway by default, so a single-zone cluster or a zone outage never blocks scheduling',
+        ),
+        maxSkew: z
+          .number({
+            description:
+              'Most pods one node (or zone) may have above the emptiest one',
+          })
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(10)
+          .default(1),
+      })
+      .strict()
+      .describe('Topology spread constraints of the pods')
       .default({}),
     monitoringNamespace: dnsLabel(
       'Namespace of the Prometheus that scrapes Istio metrics (allowed to reach port 15020)',
@@ -685,8 +779,8 @@ function checkPeers(
 function checkEnvironment(
   env: {
     resources: {
-      requests: { cpu: string; memory: string };
-      limits: { cpu: string; memory: string };
+      requests: { cpu: string; memory: string; 'ephemeral-storage': string };
+      limits: { cpu: string; memory: string; 'ephemeral-storage': string };
     };
     image: { tag?: string; digest?: string };
   },
@@ -699,6 +793,21 @@ function checkEnvironment(
   }
   if (memoryBytes(limits.memory) < memoryBytes(requests.memory)) {
     problem(['resources', 'limits', 'memory'], 'is below the memory request');
+  }
+  if (
+    memoryBytes(limits['ephemeral-storage']) <
+    memoryBytes(requests['ephemeral-storage'])
+  ) {
+    problem(
+      ['resources', 'limits', 'ephemeral-storage'],
+      'is below the ephemeral-storage request',
+    );
+  }
+  if (memoryBytes(limits['ephemeral-storage']) < memoryBytes(TMP_SIZE_LIMIT)) {
+    problem(
+      ['resources', 'limits', 'ephemeral-storage'],
+      `is below the ${TMP_SIZE_LIMIT} of /tmp: the kubelet would evict the pod before /tmp is full`,
+    );
   }
   if (env.image.tag && env.image.digest) {
     problem(['image'], 'set either tag or digest, not both');
@@ -737,6 +846,23 @@ function checkCrossFieldRules(
       );
     }
   });
+  if (hasHttp && s.readinessPath === s.healthCheckPath) {
+    problem(
+      ['readinessPath'],
+      'must differ from healthCheckPath: one endpoint for both would restart pods that are only unready (starting, draining, a dependency down)',
+    );
+  }
+  if (s.podDisruptionBudget.enabled) {
+    for (const env of ENVIRONMENTS) {
+      const replicas = s.environments[env].replicas;
+      if (replicas > 1 && s.podDisruptionBudget.maxUnavailable >= replicas) {
+        problem(
+          ['podDisruptionBudget', 'maxUnavailable'],
+          `is not below the ${replicas} replicas of ${env}: the budget would let one drain evict every pod at once`,
+        );
+      }
+    }
+  }
   if (s.canary.enabled && !s.canary.steps.some(step => 'analysis' in step)) {
     problem(
       ['canary', 'steps'],

@@ -190,10 +190,13 @@ describe('generateManifests properties', () => {
         for (const env of ENVIRONMENTS) {
           expect(checkManifests(result.rendered[env])).toEqual([]);
         }
+        // Every object file of base/ and of the overlay (its PodDisruptionBudget) is rendered.
         const written = Object.entries(result.files)
           .filter(
             ([f]) =>
-              f.startsWith('base/') && !f.endsWith('/kustomization.yaml'),
+              (f.startsWith('base/') || f.startsWith('overlays/dev/')) &&
+              !f.endsWith('/kustomization.yaml') &&
+              !f.endsWith('/workload-patch.yaml'),
           )
           .map(([, text]) => YAML.parse(text));
         expect(written.length).toBe(result.rendered.dev.length);

@@ -92,8 +92,16 @@ describe('generateManifests on Online Boutique', () => {
       name: 'tmp',
       emptyDir: { sizeLimit: '64Mi' },
     });
-    expect(container.readinessProbe.grpc).toEqual({ port: 7070 });
-    expect(container.resources.limits).toEqual({ cpu: '1', memory: '512Mi' });
+    expect(container.livenessProbe.grpc).toEqual({ port: 7070 });
+    expect(container.readinessProbe.grpc).toEqual({
+      port: 7070,
+      service: 'readiness',
+    });
+    expect(container.resources.limits).toEqual({
+      cpu: '1',
+      memory: '512Mi',
+      'ephemeral-storage': '256Mi',
+    });
   });
 
   it('uses httpGet probes for HTTP services and no probes without ports', () => {
@@ -490,7 +498,10 @@ describe('generateManifests on Online Boutique', () => {
     const kustomization = YAML.parse(
       files['overlays/stage/kustomization.yaml'],
     );
-    expect(kustomization.resources).toEqual(['../../base']);
+    expect(kustomization.resources).toEqual([
+      '../../base',
+      'poddisruptionbudget-checkoutservice.yaml',
+    ]);
     expect(kustomization.patches[0].target).toEqual({
       group: 'argoproj.io',
       version: 'v1alpha1',

@@ -22,6 +22,7 @@ import {
 } from './kustomize';
 import { renderManifestFiles } from '../policy/renderManifestFolder';
 import { application } from './argocd';
+import { podDisruptionBudget } from './availability';
 
 /**
  * What the engine produces for one service.
@@ -33,7 +34,8 @@ export interface GeneratedManifests {
   spec: ServiceSpec;
   /**
    * The GitOps tree, relative to the service's folder in the GitOps repository (`gitops.path`):
-   * `base/`, `overlays/{dev,stage,prod}/` and `argocd/` (one Application per environment).
+   * `base/`, `overlays/{dev,stage,prod}/` (with a PodDisruptionBudget where replicas > 1) and
+   * `argocd/` (one Application per environment).
    */
   files: Record<string, string>;
   /** Things the generated policies cannot enforce as asked, in words for the template user. */
@@ -78,6 +80,13 @@ function baseObjects(spec: ServiceSpec) {
     main,
   ].filter((o): o is ManifestObject => o !== undefined);
   return { objects, workload: main, warnings: istio.warnings };
+}
+
+/** Objects only some environments have: the PodDisruptionBudget where replicas > 1. */
+function overlayObjects(spec: ServiceSpec, env: EnvironmentName) {
+  return [podDisruptionBudget(spec, env)].filter(
+    (o): o is ManifestObject => o !== undefined,
+  );
 }
 
 /**
@@ -127,9 +136,13 @@ export function generateManifests(input: unknown): GeneratedManifests {
 
   const applications: ManifestObject[] = [];
   for (const env of ENVIRONMENTS) {
+    const own = overlayObjects(spec, env);
+    for (const object of own) {
+      write(`overlays/${env}/${baseFileName(object)}`, object);
+    }
     write(
       `overlays/${env}/kustomization.yaml`,
-      overlayKustomization(spec, env, base.workload),
+      overlayKustomization(spec, env, base.workload, own),
     );
     write(`overlays/${env}/${WORKLOAD_PATCH_FILE}`, workloadPatch(spec, env));
     const app = application(spec, env);

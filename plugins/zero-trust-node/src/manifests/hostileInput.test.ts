@@ -32,6 +32,9 @@ function fullSpec(): any {
         ports: [{ port: 7070, protocol: 'grpc' }],
       },
     ],
+    readinessPath: '/readyz',
+    grpcReadinessService: 'frontend-readiness',
+    topologySpread: { nodes: 'ScheduleAnyway', zones: 'DoNotSchedule' },
     egressFqdns: ['api.example.com'],
     externalSecrets: [
       { name: 'session-key', remoteKey: 'boutique/session', property: 'key' },
@@ -46,8 +49,16 @@ function fullSpec(): any {
         image: { tag: 'dev-1' },
         cluster: 'https://dev.example.com:6443',
         resources: {
-          requests: { cpu: '100m', memory: '64Mi' },
-          limits: { cpu: '200m', memory: '128Mi' },
+          requests: {
+            cpu: '100m',
+            memory: '64Mi',
+            'ephemeral-storage': '128Mi',
+          },
+          limits: {
+            cpu: '200m',
+            memory: '128Mi',
+            'ephemeral-storage': '1Gi',
+          },
         },
       },
       prod: { image: { digest: `sha256:${'c'.repeat(64)}` } },
@@ -214,17 +225,14 @@ describe('generateManifests refuses hostile input', () => {
     ],
     ['KYVERNO', /namespace: is a system namespace/],
     ['DEFAULT', /namespace: is refused for generated services/],
-  ])(
-    'refuses the namespace %p and says why',
-    (namespace, message) => {
-      const error = expectInputError({
-        ...boutiqueSpec('cartservice'),
-        namespace,
-      });
-      expect(error.message).toMatch(message);
-      expect(error.message).toContain(`(got ${JSON.stringify(namespace)})`);
-    },
-  );
+  ])('refuses the namespace %p and says why', (namespace, message) => {
+    const error = expectInputError({
+      ...boutiqueSpec('cartservice'),
+      namespace,
+    });
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain(`(got ${JSON.stringify(namespace)})`);
+  });
 
   it.each(['kube', 'kubes-system', 'istio-system2', 'my-kyverno', 'defaults'])(
     'accepts the ordinary namespace %p',

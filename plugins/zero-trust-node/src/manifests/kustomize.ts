@@ -10,7 +10,7 @@ export interface ReplaceOperation {
 
 export const WORKLOAD_PATCH_FILE = 'workload-patch.yaml';
 
-/** The file name of an object in base/: `<kind>-<name>.yaml`, both already DNS-safe. */
+/** The file name of an object in base/ or an overlay: `<kind>-<name>.yaml`, both DNS-safe. */
 export function baseFileName(object: ManifestObject): string {
   return `${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
 }
@@ -51,16 +51,21 @@ export function environmentImage(spec: ServiceSpec, env: EnvironmentName) {
     : { name: spec.image.repository, newTag: image.tag ?? spec.image.tag };
 }
 
+/**
+ * The overlay of one environment: the base, the objects only this environment has (`resources`,
+ * files in the overlay folder, e.g. its PodDisruptionBudget), its image and its workload patch.
+ */
 export function overlayKustomization(
   spec: ServiceSpec,
   env: EnvironmentName,
   workload: ManifestObject,
+  resources: ManifestObject[],
 ) {
   const [group, version] = workload.apiVersion.split('/');
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    resources: ['../../base'],
+    resources: ['../../base', ...resources.map(baseFileName)],
     // CI bumps the tag here (`kustomize edit set image`) through a pull request.
     images: [environmentImage(spec, env)],
     patches: [

@@ -86,7 +86,8 @@ const variants: [string, GeneratedManifests][] = [
 ];
 
 // ServiceAccount, two NetworkPolicies (+ the waypoint's), PeerAuthentication, AuthorizationPolicy
-// (+ waypoint Gateway and the L4 policy), Service, workload, plus ExternalSecrets/AnalysisTemplate.
+// (+ waypoint Gateway and the L4 policy), Service, workload, plus ExternalSecrets/AnalysisTemplate,
+// in dev (1 replica); stage and prod (2 and 3 replicas) add a PodDisruptionBudget.
 const EXPECTED_COUNTS: Record<string, number> = {
   loadgenerator: 6,
   cartservice: 11,
@@ -131,7 +132,10 @@ describe('kustomize build of the generated overlays', () => {
           d.toJS(),
         ) as ManifestObject[];
         expect(built).toHaveLength(generated.rendered[env].length);
-        expect(built).toHaveLength(EXPECTED_COUNTS[label] ?? built.length);
+        const expected = EXPECTED_COUNTS[label];
+        expect(built).toHaveLength(
+          expected ? expected + (env === 'dev' ? 0 : 1) : built.length,
+        );
         expect(byKey(built)).toEqual(byKey(generated.rendered[env]));
         expect(checkManifests(built)).toEqual([]);
       }

@@ -35,6 +35,13 @@ export const GRPC_PATH =
 /** An HTTP path for an Istio rule; a trailing `*` is Istio's prefix match. */
 export const HTTP_PATH = /^\/[A-Za-z0-9._~/-]*\*?$/;
 
+/**
+ * The `service` a gRPC probe asks grpc.health.v1.Health/Check about: a protobuf-style name such
+ * as `readiness` or `hipstershop.CartService`, optionally `-`-suffixed (`cart-readiness`).
+ */
+export const GRPC_HEALTH_SERVICE =
+  /^[A-Za-z_][A-Za-z0-9_]*([.-][A-Za-z0-9_]+)*$/;
+
 /** An HTTP path for a probe (no wildcard). */
 export const PROBE_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 

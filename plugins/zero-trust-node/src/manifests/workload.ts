@@ -1,4 +1,4 @@
-import { ServiceSpec, defaultPortName } from './ServiceSpec';
+import { ServiceSpec, TMP_SIZE_LIMIT, defaultPortName } from './ServiceSpec';
 import {
   ManifestObject,
   objectMeta,
@@ -6,6 +6,7 @@ import {
   serviceLabels,
 } from './objectMeta';
 import { rolloutStrategy } from './canary';
+import { topologySpreadConstraints } from './availability';
 
 /** Where each ExternalSecret's Secret is mounted. */
 export const SECRET_MOUNT_ROOT = '/etc/secrets';
@@ -50,20 +51,36 @@ function workloadAnnotations(spec: ServiceSpec): Record<string, string> {
   };
 }
 
+/**
+ * Startup, readiness and liveness probes on the first port. Readiness asks a different question
+ * than liveness (Kubernetes docs, "Configure Liveness, Readiness and Startup Probes",
+ * https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/):
+ * an unready pod only leaves the Service's endpoints (starting, draining, a dependency down),
+ * while a failed liveness probe restarts it. For gRPC the kubelet's native check calls
+ * grpc.health.v1.Health/Check with `service` as the request's service name; liveness leaves it
+ * empty, which asks about the whole server, and readiness names its own service, as the docs
+ * suggest for telling the probe types apart on one port.
+ */
 function probes(spec: ServiceSpec): Record<string, unknown> {
   if (spec.ports.length === 0) {
     return {};
   }
   const first = spec.ports[0];
-  const action =
+  const [live, ready] =
     first.protocol === 'grpc'
-      ? { grpc: { port: first.port } } // kubelet's native gRPC health check (grpc.health.v1)
-      : { httpGet: { path: spec.healthCheckPath, port: portName(spec, 0) } };
+      ? [
+          { grpc: { port: first.port } },
+          { grpc: { port: first.port, service: spec.grpcReadinessService } },
+        ]
+      : [
+          { httpGet: { path: spec.healthCheckPath, port: portName(spec, 0) } },
+          { httpGet: { path: spec.readinessPath, port: portName(spec, 0) } },
+        ];
   return {
     // A slow start gets up to 60s before liveness can restart it.
-    startupProbe: { ...action, periodSeconds: 2, failureThreshold: 30 },
-    readinessProbe: { ...action, periodSeconds: 10, failureThreshold: 3 },
-    livenessProbe: { ...action, periodSeconds: 20, failureThreshold: 3 },
+    startupProbe: { ...live, periodSeconds: 2, failureThreshold: 30 },
+    readinessProbe: { ...ready, periodSeconds: 10, failureThreshold: 3 },
+    livenessProbe: { ...live, periodSeconds: 20, failureThreshold: 3 },
   };
 }
 
@@ -72,11 +89,16 @@ export function needsServiceAccountToken(spec: ServiceSpec): boolean {
   return spec.cloudIdentity.provider === 'eks';
 }
 
-function podSpec(spec: ServiceSpec, env: ServiceSpec['environments']['dev']) {
+function podSpec(
+  spec: ServiceSpec,
+  env: ServiceSpec['environments']['dev'],
+  workloadKind: string,
+) {
   const secretVolumes = spec.externalSecrets.map(s => ({
     name: `secret-${s.name}`,
     secret: { secretName: s.name },
   }));
+  const spread = topologySpreadConstraints(spec, workloadKind);
   return {
     serviceAccountName: spec.name,
     automountServiceAccountToken: needsServiceAccountToken(spec),
@@ -123,9 +145,10 @@ function podSpec(spec: ServiceSpec, env: ServiceSpec['environments']['dev']) {
       },
     ],
     volumes: [
-      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      { name: 'tmp', emptyDir: { sizeLimit: TMP_SIZE_LIMIT } },
       ...secretVolumes,
     ],
+    ...(spread.length ? { topologySpreadConstraints: spread } : {}),
   };
 }
 
@@ -137,6 +160,7 @@ export function workload(
   spec: ServiceSpec,
   env: ServiceSpec['environments']['dev'],
 ): ManifestObject {
+  const kind = spec.canary.enabled ? 'Rollout' : 'Deployment';
   const template = {
     metadata: {
       labels: { ...serviceLabels(spec), ...meshPodLabels(spec) },
@@ -144,7 +168,7 @@ export function workload(
         ? { annotations: podAnnotations(spec) }
         : {}),
     },
-    spec: podSpec(spec, env),
+    spec: podSpec(spec, env, kind),
   };
   const metadata = objectMeta(spec, spec.name, {
     annotations: {
