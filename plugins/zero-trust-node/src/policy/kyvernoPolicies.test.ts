@@ -93,6 +93,29 @@ describe('zeroTrustKyvernoPolicies', () => {
     }
   });
 
+  it('reads the Istio policies, Services, Gateways and Namespaces with [] when a list call fails', () => {
+    for (const name of SET_LEVEL) {
+      const policy = policies.find(p => p.metadata.name === name)!;
+      const [rule] = policy.spec.rules as any[];
+      const calls = rule.context.filter((c: any) => c.apiCall);
+      expect(calls.length).toBeGreaterThan(0);
+      for (const c of calls) expect(c.apiCall.default).toBeDefined();
+    }
+    const authorization = policies.find(
+      p => p.metadata.name === 'require-authorization-policy',
+    )!;
+    const [rule] = authorization.spec.rules as any[];
+    expect(rule.context.map((c: any) => c.name)).toEqual(
+      expect.arrayContaining([
+        'podLabels',
+        'ambient',
+        'services',
+        'gateways',
+        'waypointServices',
+      ]),
+    );
+  });
+
   it('serializes to YAML and back unchanged', () => {
     const text = policies.map(p => YAML.stringify(p)).join('---\n');
     expect(YAML.parseAllDocuments(text).map(d => d.toJS())).toEqual(policies);

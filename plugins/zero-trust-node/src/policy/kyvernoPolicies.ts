@@ -310,7 +310,11 @@ const WORKLOAD_KINDS = [
 
 const NO_AUTOGEN = { 'pod-policies.kyverno.io/autogen-controllers': 'none' };
 
-/** The workload's namespace and `app` label, for every kind in WORKLOAD_KINDS. */
+/**
+ * The workload's namespace, `app` label and pod labels (the pod template's, a CronJob's job
+ * template's, or a Pod's own: what checkManifests matches Istio selectors against), for every kind
+ * in WORKLOAD_KINDS.
+ */
 const WORKLOAD_CONTEXT = [
   {
     name: 'namespace',
@@ -326,20 +330,182 @@ const WORKLOAD_CONTEXT = [
         "request.object.spec.template.metadata.labels.app || request.object.spec.jobTemplate.spec.template.metadata.labels.app || request.object.metadata.labels.app || ''",
     },
   },
+  {
+    name: 'podLabels',
+    variable: {
+      jmesPath:
+        'request.object.spec.template.metadata.labels || request.object.spec.jobTemplate.spec.template.metadata.labels || request.object.metadata.labels || `{}`',
+    },
+  },
 ];
 
+/**
+ * The `items` of an API list call; `[]` when the call fails (a kind whose CRD is not installed,
+ * such as the Gateway API's, or that Kyverno may not read).
+ */
 const list = (name: string, urlPath: string) => ({
   name,
-  apiCall: { urlPath, jmesPath: 'items' },
+  apiCall: { urlPath, jmesPath: 'items', default: [] },
 });
 
-// JMESPath filters, mirroring namespaceChecks.ts.
-const NAMESPACE_WIDE =
-  'length(spec.selector.matchLabels || `{}`) == `0` && spec.targetRef == `null` && spec.targetRefs == `null`';
-const SELECTS_APP = `(${NAMESPACE_WIDE} || spec.selector.matchLabels.app == '{{ app }}')`;
-const TARGETS_SERVICE =
-  "(length((spec.targetRefs || `[]`)[?kind == 'Service' && name == '{{ app }}']) > `0` || (spec.targetRef.kind == 'Service' && spec.targetRef.name == '{{ app }}'))";
-const ENFORCING = "spec.action != 'AUDIT' && spec.action != 'CUSTOM'";
+/** A context variable; Kyverno refuses one that evaluates to null, so each has a fallback. */
+const variable = (name: string, jmesPath: string) => ({
+  name,
+  variable: { jmesPath },
+});
+
+// JMESPath over Istio objects, mirroring the shared Istio rules (../istio) that checkManifests
+// applies. Kyverno's JMESPath has no variables inside a filter, so what a filter compares with (the
+// pod labels, the waypoints) is substituted into it as a JSON literal: `{{ podLabels }}` in
+// backticks. label_match(selector, labels) is Kyverno's subset test (labels.Instance.SubsetOf).
+
+/** The selector's matchLabels (none: every workload) are all on the pod. */
+const SELECTOR_MATCHES =
+  'label_match(spec.selector.matchLabels || `{}`, `{{ podLabels }}`)';
+const HAS_SELECTOR = 'length(spec.selector.matchLabels || `{}`) > `0`';
+const NO_SELECTOR = 'length(spec.selector.matchLabels || `{}`) == `0`';
+/** targetRefs, or the deprecated targetRef when targetRefs is empty (GetTargetRefs). */
+const TARGET_REFS =
+  '(length(spec.targetRefs || `[]`) > `0` && spec.targetRefs || [spec.targetRef])[?@]';
+const HAS_TARGET_REFS = `length(${TARGET_REFS}) > \`0\``;
+/** Istio's strconv.ParseBool of `istio.io/dry-run`: such a policy is evaluated and logged only. */
+const NOT_DRY_RUN =
+  "!contains(['1', 't', 'T', 'TRUE', 'true', 'True'], metadata.annotations.\"istio.io/dry-run\" || '')";
+/** ALLOW (the default) and DENY decide; AUDIT, CUSTOM and unknown actions do not. */
+const ENFORCING = `(spec.action == \`null\` || spec.action == 'ALLOW' || spec.action == 'DENY') && ${NOT_DRY_RUN}`;
+/** Oldest first, then by name (sortConfigByCreationTime): the policy Istio picks within a level. */
+const OLDEST = "&join('|', [metadata.creationTimestamp || '', metadata.name])";
+const MODES = "['STRICT', 'PERMISSIVE', 'DISABLE']";
+/** The waypoint a Service's labels name (`none` opts out), else its namespace's. */
+const SERVICE_WAYPOINT = `((metadata.labels."istio.io/use-waypoint" == 'none' && 'none') || (metadata.labels."istio.io/use-waypoint" && join('/', [metadata.labels."istio.io/use-waypoint-namespace" || '{{ namespace }}', metadata.labels."istio.io/use-waypoint"])) || '{{ namespaceWaypoint }}')`;
+
+/**
+ * The workload as the mesh sees it (waypoint.ts ambientEnrollment): ambient by its pod label, else
+ * (unless the pod says `none`) by its namespace's label.
+ */
+const MESH_WORKLOAD_CONTEXT = [
+  list('namespaceList', '/api/v1/namespaces'),
+  variable(
+    'namespaceLabels',
+    "namespaceList[?metadata.name == '{{ namespace }}'] | [0].metadata.labels || `{}`",
+  ),
+  variable(
+    'ambient',
+    'podLabels."istio.io/dataplane-mode" == \'ambient\' || (podLabels."istio.io/dataplane-mode" != \'none\' && namespaceLabels."istio.io/dataplane-mode" == \'ambient\')',
+  ),
+];
+
+/**
+ * The effective PeerAuthentication (peerAuthentication.ts effectivePeerAuthentication): the oldest
+ * policy of each level (workload: a selector matching the pod, in its namespace; namespace: no
+ * selector, in its namespace; mesh: no selector, in the root namespace, whose selector policies
+ * Istio ignores); the most specific level that sets a mode wins, UNSET inherits, PERMISSIVE by
+ * default. STRICT needs that mode STRICT and no port of the workload policy's portLevelMtls
+ * PERMISSIVE or DISABLE, except that ztunnel keeps DISABLE ports STRICT when the workload policy's
+ * own mode is UNSET (and no port is PERMISSIVE, which fails anyway).
+ */
+function peerAuthenticationContext(ns: string) {
+  const levels = {
+    workloadPeerAuthentication: `peerAuthentications[?${HAS_SELECTOR} && ${SELECTOR_MATCHES}]`,
+    namespacePeerAuthentication: `peerAuthentications[?${NO_SELECTOR}]`,
+    meshPeerAuthentication: `meshPeerAuthentications[?${NO_SELECTOR}]`,
+  };
+  return [
+    ...MESH_WORKLOAD_CONTEXT,
+    list(
+      'peerAuthentications',
+      `/apis/security.istio.io/v1/namespaces/${ns}/peerauthentications`,
+    ),
+    list(
+      'meshPeerAuthentications',
+      `/apis/security.istio.io/v1/namespaces/${MESH_ROOT_NAMESPACE}/peerauthentications`,
+    ),
+    ...Object.entries(levels).map(([name, candidates]) =>
+      variable(name, `sort_by(${candidates}, ${OLDEST})[0] || \`{}\``),
+    ),
+    variable(
+      'mtlsMode',
+      `[workloadPeerAuthentication, namespacePeerAuthentication, meshPeerAuthentication][?contains(${MODES}, spec.mtls.mode || '')] | [0].spec.mtls.mode || 'PERMISSIVE'`,
+    ),
+    variable(
+      'disablePortsIgnored',
+      `ambient && !contains(${MODES}, workloadPeerAuthentication.spec.mtls.mode || '')`,
+    ),
+    variable(
+      'weakPorts',
+      "items(workloadPeerAuthentication.spec.portLevelMtls || `{}`, 'port', 'setting')[?to_number(port) != `null` && (setting.mode == 'PERMISSIVE' || (setting.mode == 'DISABLE' && !`{{ disablePortsIgnored }}`))].port",
+    ),
+  ];
+}
+
+/**
+ * The context of the authorization rule: the policies of the workload's namespace and the root
+ * namespace, and the waypoints that enforce `targetRefs` (waypoint.ts effectiveWaypoint): the
+ * Services of the workload's namespace that select its pods, bound (Service label, else namespace
+ * label) to a waypoint whose Gateway exists and takes service traffic.
+ */
+function authorizationContext(ns: string) {
+  return [
+    ...MESH_WORKLOAD_CONTEXT,
+    list(
+      'authorizationPolicies',
+      `/apis/security.istio.io/v1/namespaces/${ns}/authorizationpolicies`,
+    ),
+    list(
+      'meshAuthorizationPolicies',
+      `/apis/security.istio.io/v1/namespaces/${MESH_ROOT_NAMESPACE}/authorizationpolicies`,
+    ),
+    list('services', `/api/v1/namespaces/${ns}/services`),
+    list('gateways', '/apis/gateway.networking.k8s.io/v1/gateways'),
+    variable(
+      'namespaceWaypoint',
+      `(namespaceLabels."istio.io/use-waypoint" && namespaceLabels."istio.io/use-waypoint" != 'none' && join('/', [namespaceLabels."istio.io/use-waypoint-namespace" || '{{ namespace }}', namespaceLabels."istio.io/use-waypoint"])) || ''`,
+    ),
+    variable(
+      'waypointGateways',
+      "gateways[?starts_with(apiVersion, 'gateway.networking.k8s.io/') && contains(['service', 'all'], metadata.labels.\"istio.io/waypoint-for\" || 'service')].join('/', [metadata.namespace, metadata.name])",
+    ),
+    variable(
+      'waypointServices',
+      `services[?length(spec.selector || \`{}\`) > \`0\` && label_match(spec.selector, \`{{ podLabels }}\`) && contains(\`{{ waypointGateways }}\`, ${SERVICE_WAYPOINT})].{name: metadata.name, waypoint: ${SERVICE_WAYPOINT}}`,
+    ),
+  ];
+}
+
+/**
+ * How a policy with targetRefs reaches an ambient workload (authorizationPolicy.ts
+ * waypointAttachment; sidecars and ztunnel ignore such policies): a Service of the workload bound
+ * to a waypoint, named by a policy in its namespace (group "" or core); that waypoint's Gateway,
+ * named by a policy in the Gateway's namespace; or the istio-waypoint GatewayClass, from the root
+ * namespace.
+ */
+function waypointAttached(policyNamespace: string, root: boolean): string {
+  const service =
+    "kind == 'Service' && (group == `null` || group == '' || group == 'core') && contains(`{{ waypointServices[].name }}`, name)";
+  const gateway = `kind == 'Gateway' && group == 'gateway.networking.k8s.io' && (namespace == \`null\` || namespace == '${policyNamespace}') && contains(\`{{ waypointServices[].waypoint }}\`, join('/', ['${policyNamespace}', name || '']))`;
+  const gatewayClass =
+    "kind == 'GatewayClass' && group == 'gateway.networking.k8s.io' && name == 'istio-waypoint' && length(`{{ waypointServices }}`) > `0`";
+  const refs = root
+    ? `(${gateway}) || (${gatewayClass})`
+    : `(${service}) || (${gateway})`;
+  return `\`{{ ambient }}\` && length(${TARGET_REFS} | [?${refs}]) > \`0\``;
+}
+
+/**
+ * The enforced AuthorizationPolicies of a namespace that apply to the workload
+ * (authorizationPolicy.ts authorizationPolicyScope): without targetRefs, by selector (none: every
+ * workload; from the root namespace, in every namespace); with targetRefs, through a waypoint.
+ */
+function applyingAuthorizationPolicies(
+  listName: string,
+  policyNamespace: string,
+  root: boolean,
+): string {
+  return `(${listName} || \`[]\`)[?${ENFORCING} && ((!(${HAS_TARGET_REFS}) && ${SELECTOR_MATCHES}) || (${HAS_TARGET_REFS} && ${waypointAttached(
+    policyNamespace,
+    root,
+  )}))]`;
+}
 
 function setLevelRule(
   policy: BaselinePolicyName,
@@ -389,24 +555,11 @@ function setLevelPolicies(): KyvernoClusterPolicy[] {
         setLevelRule(
           'require-mtls-strict',
           'peer-authentication-strict',
+          peerAuthenticationContext(ns),
           [
-            list(
-              'peerAuthentications',
-              `/apis/security.istio.io/v1/namespaces/${ns}/peerauthentications`,
-            ),
-            list(
-              'meshPeerAuthentications',
-              `/apis/security.istio.io/v1/namespaces/${MESH_ROOT_NAMESPACE}/peerauthentications`,
-            ),
-          ],
-          [
+            { key: '{{ mtlsMode }}', operator: 'NotEquals', value: 'STRICT' },
             {
-              key: `{{ add(length((peerAuthentications || \`[]\`)[?${SELECTS_APP} && spec.mtls.mode == 'STRICT']), length((meshPeerAuthentications || \`[]\`)[?${NAMESPACE_WIDE} && spec.mtls.mode == 'STRICT'])) }}`,
-              operator: 'Equals',
-              value: 0,
-            },
-            {
-              key: `{{ length((peerAuthentications || \`[]\`)[?${SELECTS_APP} && (spec.mtls.mode == 'PERMISSIVE' || spec.mtls.mode == 'DISABLE')]) }}`,
+              key: '{{ length(weakPorts) }}',
               operator: 'GreaterThan',
               value: 0,
             },
@@ -421,19 +574,18 @@ function setLevelPolicies(): KyvernoClusterPolicy[] {
         setLevelRule(
           'require-authorization-policy',
           'authorization-policy-present',
-          [
-            list(
-              'authorizationPolicies',
-              `/apis/security.istio.io/v1/namespaces/${ns}/authorizationpolicies`,
-            ),
-            list(
-              'meshAuthorizationPolicies',
-              `/apis/security.istio.io/v1/namespaces/${MESH_ROOT_NAMESPACE}/authorizationpolicies`,
-            ),
-          ],
+          authorizationContext(ns),
           [
             {
-              key: `{{ add(length((authorizationPolicies || \`[]\`)[?${ENFORCING} && (${SELECTS_APP} || ${TARGETS_SERVICE})]), length((meshAuthorizationPolicies || \`[]\`)[?${ENFORCING} && ${NAMESPACE_WIDE}])) }}`,
+              key: `{{ add(length(${applyingAuthorizationPolicies(
+                'authorizationPolicies',
+                ns,
+                false,
+              )}), length(${applyingAuthorizationPolicies(
+                'meshAuthorizationPolicies',
+                MESH_ROOT_NAMESPACE,
+                true,
+              )})) }}`,
               operator: 'Equals',
               value: 0,
             },
