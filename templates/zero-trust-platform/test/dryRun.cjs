@@ -347,6 +347,20 @@ function checkStack(caseId, values, dir) {
     const mount = c.volumeMounts.find(m => m.name === v.name);
     assert.equal(mount.readOnly, true, `${v.name} must be read-only`);
   }
+  // A missed run is skipped after its deadline, not started days later.
+  assert.ok(
+    cron.spec.startingDeadlineSeconds > 0,
+    'no startingDeadlineSeconds',
+  );
+  // Its namespace denies everything, both ways, with no allow rule.
+  const benchPolicies = byKind('NetworkPolicy')
+    .map(([, o]) => o)
+    .filter(o => o.metadata.namespace === 'kube-bench');
+  assert.deepEqual(
+    benchPolicies.map(o => o.spec),
+    [{ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }],
+    'kube-bench needs a default-deny NetworkPolicy without exceptions',
+  );
 }
 
 async function main() {

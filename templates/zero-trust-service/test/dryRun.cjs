@@ -229,6 +229,21 @@ function checkGitops(caseId, values, all, dir) {
   assert.equal(container.image, `${values.imageRepository}:${values.imageTag}`);
   assert.equal(container.securityContext.readOnlyRootFilesystem, true);
   assert.equal(workload.metadata.namespace, values.namespace);
+  // The probes ask what the skeleton serves (server.go / server.ts), liveness and readiness apart.
+  if (values.protocol === 'grpc') {
+    assert.deepEqual(container.livenessProbe.grpc, { port: values.port });
+    assert.deepEqual(container.readinessProbe.grpc, {
+      port: values.port,
+      service: 'readiness',
+    });
+  } else {
+    assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+  }
+  // Stage and prod run more than one replica and carry a PodDisruptionBudget; dev runs one.
+  const pdb = env => `overlays/${env}/poddisruptionbudget-${values.name}.yaml`;
+  assert.ok(gitops.includes(pdb('prod')), `${caseId}: no ${pdb('prod')}`);
+  assert.ok(!gitops.includes(pdb('dev')), `${caseId}: ${pdb('dev')} written`);
   const sa = read(`base/serviceaccount-${values.name}.yaml`);
   const identity = {
     gke: ['iam.gke.io/gcp-service-account', values.gcpServiceAccount],

@@ -12,12 +12,19 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
+// readinessService is the service name kubelet's readiness probe asks Health/Check about (the
+// ServiceSpec's grpcReadinessService). The liveness probe asks about the whole server (""), so
+// an instance that cannot take calls for a while (a dependency down) sets readinessService
+// NOT_SERVING and leaves the Service's endpoints, without being restarted.
+const readinessService = "readiness"
+
 // newServer returns the gRPC server with the standard health service registered: kubelet's
-// gRPC probes and the mesh ask it whether this instance takes calls. Register your own
-// services on the returned server.
+// gRPC probes and the mesh ask it whether this instance is alive and takes calls. Register
+// your own services on the returned server.
 func newServer() (*grpc.Server, *health.Server) {
 	srv := grpc.NewServer()
 	healthSrv := health.NewServer() // reports SERVING for the whole server ("")
+	healthSrv.SetServingStatus(readinessService, healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(srv, healthSrv)
 	// Register your services here, e.g. pb.RegisterCartServiceServer(srv, &cartService{}).
 	return srv, healthSrv
@@ -67,11 +74,17 @@ import (
 	"time"
 )
 
-// newHandler serves the health endpoint kubelet's HTTP probes call. Add your own routes to
-// the mux.
+// newHandler serves the endpoints kubelet's HTTP probes call: /healthz (liveness: the process
+// answers; failing it restarts the container) and /readyz (readiness: this instance takes
+// requests; failing it only takes the pod out of the Service, e.g. while draining or while a
+// dependency is down). Add your own routes to the mux.
 func newHandler(ready *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"SERVING"}`))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if !ready.Load() {
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -84,7 +97,7 @@ func newHandler(ready *atomic.Bool) http.Handler {
 	return mux
 }
 
-// serve answers requests on lis until ctx is done, then drains: /healthz turns 503 so no new
+// serve answers requests on lis until ctx is done, then drains: /readyz turns 503 so no new
 // requests are routed here, in-flight requests get shutdownTimeout to finish, and whatever is
 // left is cut off.
 func serve(ctx context.Context, lis net.Listener, shutdownTimeout time.Duration, logger *slog.Logger) error {

@@ -48,12 +48,15 @@ func TestHealthCheckReportsServing(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{})
-	if err != nil {
-		t.Fatalf("Health/Check: %v", err)
-	}
-	if got := resp.GetStatus(); got != healthpb.HealthCheckResponse_SERVING {
-		t.Fatalf("Health/Check status = %v, want SERVING", got)
+	// "" is what the liveness probe asks, readinessService what the readiness probe asks.
+	for _, service := range []string{"", readinessService} {
+		resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{Service: service})
+		if err != nil {
+			t.Fatalf("Health/Check(%q): %v", service, err)
+		}
+		if got := resp.GetStatus(); got != healthpb.HealthCheckResponse_SERVING {
+			t.Fatalf("Health/Check(%q) status = %v, want SERVING", service, got)
+		}
 	}
 }
 {%- else -%}
@@ -95,17 +98,20 @@ func startServer(t *testing.T) string {
 	return lis.Addr().String()
 }
 
-func TestHealthzReportsServing(t *testing.T) {
+// The liveness (/healthz) and readiness (/readyz) endpoints both answer SERVING.
+func TestHealthzAndReadyzReportServing(t *testing.T) {
 	addr := startServer(t)
 	client := &http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Get("http://" + addr + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"SERVING"`) {
-		t.Fatalf("GET /healthz = %d %s, want 200 with status SERVING", resp.StatusCode, body)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := client.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"SERVING"`) {
+			t.Fatalf("GET %s = %d %s, want 200 with status SERVING", path, resp.StatusCode, body)
+		}
 	}
 }
 {%- endif %}
