@@ -75,7 +75,13 @@ describe('zero-trust frontend plugin (new frontend system)', () => {
       },
     );
     expect(
-      (await screen.findAllByLabelText('status: Pass')).length,
+      (
+        await screen.findAllByRole(
+          'img',
+          { name: 'status: pass' },
+          { timeout: 10_000 },
+        )
+      ).length,
     ).toBeGreaterThan(0);
     expect(getPosture).toHaveBeenCalled();
   });
@@ -107,7 +113,7 @@ describe('zero-trust frontend plugin (new frontend system)', () => {
             {
               getPosture: async (): Promise<EntityPosture> => ({
                 entityRef: 'component:default/cartservice',
-                score: 91,
+                score: 100,
                 controls: [
                   {
                     control: 'mtls',
@@ -124,7 +130,7 @@ describe('zero-trust frontend plugin (new frontend system)', () => {
         ],
       },
     );
-    expect(await screen.findByText('Score: 91/100')).toBeInTheDocument();
+    expect(await screen.findByText('Score: 100/100')).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: 'Mutual TLS' }),
     ).toBeInTheDocument();

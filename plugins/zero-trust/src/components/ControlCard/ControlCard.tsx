@@ -1,4 +1,3 @@
-import { InfoCard } from '@backstage/core-components';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
@@ -10,33 +9,39 @@ import {
   ControlResult,
   controlTitle,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { ReactNode } from 'react';
+import { ReactNode, useEffect, useState } from 'react';
+import { useLocation } from 'react-router-dom';
 import { ControlStatusChip } from '../ControlStatusChip';
 import { ControlDetails } from '../controls';
 import { SimpleTable } from '../shared/SimpleTable';
 import { stateHelp } from './stateHelp';
 
-/** The objects that prove a control, collapsed until asked for. */
+/** The objects that prove a control, one row per object, collapsed until asked for. */
 export function EvidenceList({ result }: { result: ControlResult }) {
+  const n = result.evidence.length;
   return (
     <Accordion elevation={0} style={{ marginTop: 8 }}>
-      <AccordionSummary
-        expandIcon={<ExpandMoreIcon />}
-        aria-label={`Evidence of ${controlTitle(result.control)}`}
-      >
+      <AccordionSummary expandIcon={<ExpandMoreIcon />}>
         <Typography variant="body2">
-          Evidence: {result.evidence.length} object(s)
+          Evidence of {controlTitle(result.control)}: {n}{' '}
+          {n === 1 ? 'object' : 'objects'}
         </Typography>
       </AccordionSummary>
       <AccordionDetails style={{ display: 'block' }}>
         <SimpleTable
           label={`Evidence of ${controlTitle(result.control)}`}
-          columns={['Cluster', 'Kind', 'Object', 'Resource version', 'Seen']}
+          columns={[
+            'Kind',
+            'Namespace/name',
+            'Cluster',
+            'Resource version',
+            'Observed at',
+          ]}
           empty="No object backs this result."
           rows={result.evidence.map(e => [
-            e.cluster,
             `${e.kind} (${e.apiVersion})`,
             e.namespace ? `${e.namespace}/${e.name}` : e.name,
+            e.cluster,
             e.resourceVersion ?? '—',
             e.observedAt,
           ])}
@@ -46,52 +51,71 @@ export function EvidenceList({ result }: { result: ControlResult }) {
   );
 }
 
-/** One control: status, summary, what to do if it cannot be evaluated, details, evidence. */
+/**
+ * One control as a full-width section: title, status and summary on one row, then what to do if
+ * it cannot be evaluated, the details and the evidence. Failing and warning controls open
+ * expanded, the others collapsed to their row; following a link to the section opens it.
+ */
 export function ControlCard(props: {
   result: ControlResult;
   clusters: ClusterHealth[];
   children?: ReactNode;
 }) {
   const { result } = props;
+  const id = `zt-${result.control}`;
+  const targeted = useLocation().hash === `#${id}`;
+  const [expanded, setExpanded] = useState(
+    result.status === 'fail' || result.status === 'warn',
+  );
+  useEffect(() => {
+    if (targeted) setExpanded(true);
+  }, [targeted]);
   const help =
     result.status === 'not-installed' || result.status === 'forbidden'
       ? stateHelp(result.control, props.clusters)
       : [];
+  const title = controlTitle(result.control);
   return (
-    <section
-      id={`zt-${result.control}`}
-      aria-label={`${controlTitle(result.control)} control`}
-    >
-      <InfoCard
-        title={
-          <span>
-            {controlTitle(result.control)}{' '}
+    <section id={id} aria-label={`${title} control`}>
+      <Accordion expanded={expanded} onChange={(_, open) => setExpanded(open)}>
+        <AccordionSummary
+          expandIcon={<ExpandMoreIcon />}
+          id={`${id}-header`}
+          aria-controls={`${id}-details`}
+        >
+          <div>
+            <Typography variant="h6" component="span">
+              {title}
+            </Typography>{' '}
             <ControlStatusChip status={result.status} />
-          </span>
-        }
-        subheader={result.summary}
-      >
-        {help.length > 0 && (
-          <Alert severity="info" style={{ marginBottom: 8 }}>
-            {help.map(h => (
-              <div key={h}>{h}</div>
-            ))}
-          </Alert>
-        )}
-        <ControlDetails result={result} />
-        {props.children}
-        {result.notes?.map(n => (
-          <Typography
-            key={n}
-            variant="caption"
-            component="p"
-            color="textSecondary"
-          >
-            {n}
-          </Typography>
-        ))}
-        <EvidenceList result={result} />
-      </InfoCard>
+            <Typography variant="body2" color="textSecondary">
+              {result.summary}
+            </Typography>
+          </div>
+        </AccordionSummary>
+        <AccordionDetails style={{ display: 'block' }}>
+          {help.length > 0 && (
+            <Alert severity="info" style={{ marginBottom: 8 }}>
+              {help.map(h => (
+                <div key={h}>{h}</div>
+              ))}
+            </Alert>
+          )}
+          <ControlDetails result={result} />
+          {props.children}
+          {result.notes?.map(n => (
+            <Typography
+              key={n}
+              variant="caption"
+              component="p"
+              color="textSecondary"
+            >
+              {n}
+            </Typography>
+          ))}
+          <EvidenceList result={result} />
+        </AccordionDetails>
+      </Accordion>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { zeroTrustApiRef } from '../../api';
 import { currencyservice } from '../../__fixtures__/postures';
@@ -20,9 +20,19 @@ describe('EvidenceMatrix', () => {
         <EvidenceMatrix entity={entity} posture={currencyservice} />
       </TestApiProvider>,
     );
-    expect(
-      screen.getByText('PeerAuthentication istio-system/default (demo)'),
-    ).toBeInTheDocument();
+    // One row per object: kind, namespace/name, cluster, resource version, observed at.
+    const row = screen.getByText('istio-system/default').closest('tr')!;
+    for (const text of ['Mutual TLS', 'PeerAuthentication', 'demo', '42']) {
+      expect(within(row).getByText(text)).toBeInTheDocument();
+    }
+    expect(within(row).getByText('2026-12-01T08:00:00Z')).toBeInTheDocument();
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(
+      currencyservice.controls.reduce(
+        (n, c) => n + Math.max(1, c.evidence.length),
+        0,
+      ),
+    );
     for (const format of ['json', 'csv', 'markdown']) {
       fireEvent.click(
         screen.getByRole('button', { name: `Export ${format.toUpperCase()}` }),

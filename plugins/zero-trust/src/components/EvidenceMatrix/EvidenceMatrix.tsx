@@ -1,10 +1,17 @@
-import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
 import {
   EVIDENCE_FORMATS,
+  ControlId,
+  ControlStatus,
   EntityPosture,
   EvidenceFormat,
   controlTitle,
@@ -12,7 +19,6 @@ import {
 import { useState } from 'react';
 import { zeroTrustApiRef } from '../../api';
 import { ControlStatusChip } from '../ControlStatusChip';
-import { SimpleTable } from '../shared/SimpleTable';
 import { saveBlob } from '../shared/format';
 
 const EXTENSIONS: Record<EvidenceFormat, string> = {
@@ -21,13 +27,77 @@ const EXTENSIONS: Record<EvidenceFormat, string> = {
   markdown: 'md',
 };
 
-/** Control → status → the objects that prove it, exportable for an audit. */
+/** One row of the matrix: a control and one object behind it (none for a control without). */
+type EvidenceTableRow = {
+  control: ControlId;
+  status: ControlStatus;
+  kind: string;
+  object: string;
+  cluster: string;
+  resourceVersion: string;
+  observedAt: string;
+};
+
+const nowrap = { whiteSpace: 'nowrap' } as const;
+
+const columns: TableColumn<EvidenceTableRow>[] = [
+  {
+    title: 'Control',
+    field: 'control',
+    cellStyle: nowrap,
+    render: r => controlTitle(r.control),
+  },
+  {
+    title: 'Status',
+    field: 'status',
+    render: r => <ControlStatusChip status={r.status} />,
+  },
+  { title: 'Kind', field: 'kind', cellStyle: nowrap },
+  {
+    title: 'Namespace/name',
+    field: 'object',
+    cellStyle: { wordBreak: 'normal', overflowWrap: 'normal' },
+  },
+  { title: 'Cluster', field: 'cluster', cellStyle: nowrap },
+  { title: 'Resource version', field: 'resourceVersion', cellStyle: nowrap },
+  { title: 'Observed at', field: 'observedAt', cellStyle: nowrap },
+];
+
+/** One row per control and object, the same rows as the CSV export. */
+export function evidenceRows(posture: EntityPosture): EvidenceTableRow[] {
+  return posture.controls.flatMap(c =>
+    c.evidence.length === 0
+      ? [
+          {
+            control: c.control,
+            status: c.status,
+            kind: '—',
+            object: 'no object',
+            cluster: '—',
+            resourceVersion: '—',
+            observedAt: '—',
+          },
+        ]
+      : c.evidence.map(e => ({
+          control: c.control,
+          status: c.status,
+          kind: e.kind,
+          object: e.namespace ? `${e.namespace}/${e.name}` : e.name,
+          cluster: e.cluster,
+          resourceVersion: e.resourceVersion ?? '—',
+          observedAt: e.observedAt,
+        })),
+  );
+}
+
+/** Control → status → the objects that prove it, one row per object, exportable for an audit. */
 export function EvidenceMatrix(props: {
   entity: CompoundEntityRef;
   posture: EntityPosture;
 }) {
   const api = useApi(zeroTrustApiRef);
   const [error, setError] = useState<Error>();
+  const rows = evidenceRows(props.posture);
   const download = async (format: EvidenceFormat) => {
     try {
       saveBlob(
@@ -41,7 +111,7 @@ export function EvidenceMatrix(props: {
   return (
     <InfoCard
       title="Evidence matrix"
-      subheader="Each control, its status and the live objects behind it"
+      subheader="Each control, its status and the live objects behind it, one row per object"
       action={
         <ButtonGroup size="small" aria-label="Export evidence">
           {EVIDENCE_FORMATS.map(f => (
@@ -53,23 +123,16 @@ export function EvidenceMatrix(props: {
       }
     >
       {error && <ResponseErrorPanel error={error} />}
-      <SimpleTable
-        label="Evidence matrix"
-        columns={['Control', 'Status', 'Objects']}
-        rows={props.posture.controls.map(c => [
-          controlTitle(c.control),
-          <ControlStatusChip status={c.status} />,
-          c.evidence.length === 0
-            ? 'none'
-            : c.evidence
-                .map(
-                  e =>
-                    `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${
-                      e.name
-                    } (${e.cluster})`,
-                )
-                .join(', '),
-        ])}
+      <Table<EvidenceTableRow>
+        options={{
+          paging: rows.length > 50,
+          pageSize: 50,
+          search: false,
+          toolbar: false,
+          padding: 'dense',
+        }}
+        columns={columns}
+        data={rows}
       />
     </InfoCard>
   );

@@ -8,6 +8,7 @@ import {
   controlTitle,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ControlStatusChip } from '../ControlStatusChip';
+import { ScoreLine } from '../ScoreLine';
 import { ageOf } from '../shared/format';
 
 /** Problems of the clusters the posture was read from: errors, staleness, pending sync. */
@@ -54,11 +55,7 @@ export function OverviewCard(props: {
     <section aria-label="Zero Trust overview">
       <InfoCard
         title="Zero Trust"
-        subheader={
-          posture.score === undefined
-            ? 'Score: not available (no control has evidence)'
-            : `Score: ${posture.score}/100`
-        }
+        subheader={<ScoreLine posture={posture} />}
       >
         <Grid container spacing={1} role="list" aria-label="Controls">
           {posture.controls.map(c => (

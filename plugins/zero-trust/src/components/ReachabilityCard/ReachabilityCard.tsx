@@ -5,7 +5,10 @@ import {
 } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { PolicyDrift } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  ControlResult,
+  PolicyDrift,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 import { SimpleTable } from '../shared/SimpleTable';
 import { formatLocation } from '../shared/format';
 
@@ -35,10 +38,33 @@ export function reachabilityGraph(entityRef: string, drift: PolicyDrift) {
   };
 }
 
+/** No drift: success only when the authorization control passes too. */
+function AgreementAlert(props: { authorization?: ControlResult }) {
+  const status = props.authorization?.status;
+  if (status === 'fail' || status === 'warn') {
+    return (
+      <Alert
+        severity={status === 'fail' ? 'error' : 'warning'}
+        style={{ marginBottom: 8 }}
+      >
+        The allowed callers match the catalog, but authorization is {status}:{' '}
+        {props.authorization!.summary}
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity="success" style={{ marginBottom: 8 }}>
+      Policies and catalog agree.
+    </Alert>
+  );
+}
+
 /** Callers allowed by the AuthorizationPolicies against callers declared in the catalog. */
 export function ReachabilityCard(props: {
   entityRef: string;
   drift?: PolicyDrift;
+  /** The authorization control, so that "agree" is never said beside a failing authorization. */
+  authorization?: ControlResult;
 }) {
   const { drift } = props;
   if (!drift) {
@@ -67,9 +93,7 @@ export function ReachabilityCard(props: {
             declared.
           </Alert>
         ) : (
-          <Alert severity="success" style={{ marginBottom: 8 }}>
-            Policies and catalog agree.
-          </Alert>
+          <AgreementAlert authorization={props.authorization} />
         )}
         {graph.edges.length > 0 && (
           <div style={{ maxHeight: 360, overflow: 'hidden' }}>

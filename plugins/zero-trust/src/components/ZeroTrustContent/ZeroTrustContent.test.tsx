@@ -50,10 +50,14 @@ function renderWith(overrides: Partial<ZeroTrustApi>, entity = component) {
 const card = (title: string) =>
   screen.getByRole('region', { name: `${title} control` });
 
+jest.setTimeout(20_000);
+
 describe('ZeroTrustContent', () => {
   it('shows the score, one card per control and the details of each', async () => {
     await renderWith({ getPosture: async () => currencyservice });
-    expect(await screen.findByText('Score: 72/100')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Score: 59/100', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
     for (const { title } of ZERO_TRUST_CONTROLS) {
       expect(card(title)).toBeInTheDocument();
     }
@@ -82,7 +86,7 @@ describe('ZeroTrustContent', () => {
 
   it('says what to install for a control that is not installed, and which RBAC rule is missing for a forbidden one', async () => {
     await renderWith({ getPosture: async () => currencyservice });
-    await screen.findByText('Score: 72/100');
+    await screen.findByText('Score: 59/100', {}, { timeout: 10_000 });
     expect(
       within(card('Progressive delivery')).getByText(
         'demo: Rollout (argoproj.io) is not served; install Argo Rollouts / Argo CD.',
@@ -100,6 +104,8 @@ describe('ZeroTrustContent', () => {
     expect(
       await screen.findByText(
         /Drift: 1 declared caller\(s\) not allowed, 1 allowed source\(s\) not declared/,
+        {},
+        { timeout: 10_000 },
       ),
     ).toBeInTheDocument();
     const callers = screen.getByRole('table', { name: 'Callers' });
@@ -117,9 +123,11 @@ describe('ZeroTrustContent', () => {
 
   it('lists the evidence objects of a control on demand', async () => {
     await renderWith({ getPosture: async () => currencyservice });
-    await screen.findByText('Score: 72/100');
+    await screen.findByText('Score: 59/100', {}, { timeout: 10_000 });
+    // Passing, so collapsed until opened.
+    fireEvent.click(within(card('Mutual TLS')).getAllByRole('button')[0]);
     fireEvent.click(
-      screen.getByRole('button', { name: 'Evidence of Mutual TLS' }),
+      screen.getByRole('button', { name: 'Evidence of Mutual TLS: 1 object' }),
     );
     expect(
       screen.getByRole('table', { name: 'Evidence of Mutual TLS' }),
@@ -141,7 +149,11 @@ describe('ZeroTrustContent', () => {
       }),
     });
     expect(
-      await screen.findByText(/11 of 11 controls have no evidence/),
+      await screen.findByText(
+        /11 of 11 controls have no evidence/,
+        {},
+        { timeout: 10_000 },
+      ),
     ).toBeInTheDocument();
     expect(screen.getByText(/reads no cluster/)).toBeInTheDocument();
     expect(
@@ -168,6 +180,8 @@ describe('ZeroTrustContent', () => {
     expect(
       await screen.findByText(
         'Cluster prod: data is stale, last synced 20 min ago: 23 kinds: connect ECONNREFUSED',
+        {},
+        { timeout: 10_000 },
       ),
     ).toBeInTheDocument();
   });
@@ -182,14 +196,141 @@ describe('ZeroTrustContent', () => {
         spec: {},
       },
     );
-    const matrix = await screen.findByRole('table', {
-      name: 'Components by control',
-    });
-    expect(within(matrix).getAllByRole('row')).toHaveLength(3);
+    const matrix = await screen.findByRole(
+      'table',
+      { name: 'Components by control' },
+      { timeout: 10_000 },
+    );
+    const rows = within(matrix).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    // Worst first.
+    expect(rows[1]).toHaveTextContent('adservice');
     expect(
-      within(matrix).getByText('adservice').closest('tr'),
-    ).toHaveTextContent('Fail');
+      within(rows[1]).getByRole('img', { name: 'status: fail' }),
+    ).toBeInTheDocument();
     expect(screen.queryByText('SBOM')).not.toBeInTheDocument();
+    // Needs attention names the components at fault.
+    const attention = screen.getByRole('region', { name: 'Needs attention' });
+    const admission = within(attention)
+      .getByRole('link', { name: 'Admission policy' })
+      .closest('tr')!;
+    expect(within(admission).getByText('adservice')).toBeInTheDocument();
+    expect(within(admission).queryByText('cartservice')).toBeNull();
+  });
+
+  it('opens with what needs attention: failures, then warnings, each with the object at fault and the fix', async () => {
+    await renderWith({ getPosture: async () => currencyservice });
+    const attention = await screen.findByRole(
+      'region',
+      { name: 'Needs attention' },
+      { timeout: 10_000 },
+    );
+    const rows = within(attention).getAllByRole('row').slice(1);
+    expect(rows.map(r => within(r).getAllByRole('link')[0].textContent)).toEqual(
+      ['Admission policy', 'GitOps drift', 'Authorization', 'Vulnerabilities'],
+    );
+    expect(rows[0]).toHaveTextContent('Deployment/currencyservice');
+    expect(rows[0]).toHaveTextContent(
+      'Change the workload so that require-ro-rootfs / validate-readonly-rootfilesystem passes: Root filesystem must be read-only.',
+    );
+    expect(rows[1]).toHaveTextContent(
+      'AuthorizationPolicy online-boutique/currencyservice-allow-callers',
+    );
+    expect(rows[1]).toHaveTextContent(
+      'Sync Argo CD Application online-boutique-security',
+    );
+    // Every other control on one row, linked to its section.
+    const others = within(attention).getByRole('list', {
+      name: 'Other controls',
+    });
+    expect(within(others).getAllByRole('listitem')).toHaveLength(7);
+    expect(
+      within(others).getByRole('link', { name: 'Mutual TLS' }),
+    ).toHaveAttribute('href', '#zt-mtls');
+    // The sections follow in the same order, failures open, passes collapsed.
+    const sections = screen
+      .getAllByRole('region')
+      .filter(r => r.tagName === 'SECTION' && r.id.startsWith('zt-'))
+      .map(r => r.id);
+    expect(sections.slice(0, 4)).toEqual([
+      'zt-admission',
+      'zt-gitops',
+      'zt-authorization',
+      'zt-vulnerabilities',
+    ]);
+    const header = (title: string) =>
+      within(card(title)).getAllByRole('button')[0];
+    expect(header('Admission policy')).toHaveAttribute('aria-expanded', 'true');
+    expect(header('Mutual TLS')).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  it('explains the score formula next to the score', async () => {
+    await renderWith({ getPosture: async () => currencyservice });
+    const help = await screen.findByRole(
+      'button',
+      { name: 'How the score is computed' },
+      { timeout: 10_000 },
+    );
+    fireEvent.mouseOver(help);
+    expect(
+      await screen.findByText(/capped at 59 because a control fails/),
+    ).toBeInTheDocument();
+  });
+
+  it('scrolls to and opens the section a chip link names once the posture has loaded', async () => {
+    const scrollIntoView = jest.fn();
+    Element.prototype.scrollIntoView = scrollIntoView;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [zeroTrustApiRef, api({ getPosture: async () => currencyservice })],
+        ]}
+      >
+        <EntityProvider entity={component}>
+          <ZeroTrustContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        routeEntries: ['/zero-trust#zt-mtls'],
+      },
+    );
+    await screen.findByText('Score: 59/100', {}, { timeout: 10_000 });
+    expect(scrollIntoView).toHaveBeenCalled();
+    expect(scrollIntoView.mock.contexts[0]).toBe(card('Mutual TLS'));
+    expect(within(card('Mutual TLS')).getAllByRole('button')[0]).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+  });
+
+  it('does not say that policies and catalog agree beside a failing authorization', async () => {
+    const authorization = currencyservice.controls.find(
+      c => c.control === 'authorization',
+    )!;
+    await renderWith({
+      getPosture: async () => ({
+        ...currencyservice,
+        drift: {
+          ...currencyservice.drift!,
+          declaredNotAllowed: [],
+          allowedNotDeclared: [],
+        },
+        controls: currencyservice.controls.map(c =>
+          c === authorization
+            ? { ...c, status: 'fail', summary: 'ALLOW policy admits any caller.' }
+            : c,
+        ),
+      }),
+    });
+    expect(
+      await screen.findByText(
+        /The allowed callers match the catalog, but authorization is fail/,
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Policies and catalog agree.')).toBeNull();
   });
 
   it('shows the backend error', async () => {

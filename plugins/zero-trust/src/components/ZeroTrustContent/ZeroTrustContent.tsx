@@ -7,16 +7,33 @@ import {
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
-import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  ControlStatus,
+  EntityPosture,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+import { useEffect } from 'react';
+import { useLocation } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { zeroTrustApiRef } from '../../api';
 import { ControlCard } from '../ControlCard';
 import { EvidenceMatrix } from '../EvidenceMatrix';
-import { ClusterAlerts, OverviewCard } from '../OverviewCard';
+import { ClusterAlerts } from '../OverviewCard';
+import { NeedsAttention } from '../NeedsAttention';
 import { ReachabilityCard } from '../ReachabilityCard';
 import { SbomViewer } from '../SbomViewer';
 import { SystemMatrix } from '../SystemMatrix';
 import { VulnerabilitiesCard } from '../VulnerabilitiesCard';
+
+// Worst first, so the sections read in the order of "Needs attention".
+const SECTION_ORDER: ControlStatus[] = [
+  'fail',
+  'warn',
+  'forbidden',
+  'not-installed',
+  'unknown',
+  'pass',
+  'not-applicable',
+];
 
 function ComponentView(props: {
   entity: CompoundEntityRef;
@@ -24,16 +41,27 @@ function ComponentView(props: {
 }) {
   const { posture } = props;
   const sbom = posture.controls.find(c => c.control === 'sbom');
+  const authorization = posture.controls.find(
+    c => c.control === 'authorization',
+  );
+  const sections = [...posture.controls].sort(
+    (a, b) =>
+      SECTION_ORDER.indexOf(a.status) - SECTION_ORDER.indexOf(b.status),
+  );
   return (
     <>
-      <Grid item xs={12} md={6}>
-        <ReachabilityCard entityRef={posture.entityRef} drift={posture.drift} />
-      </Grid>
-      {posture.controls.map(result => (
-        <Grid item xs={12} md={6} key={result.control}>
+      {sections.map(result => (
+        <Grid item xs={12} key={result.control}>
           <ControlCard result={result} clusters={posture.clusters} />
         </Grid>
       ))}
+      <Grid item xs={12}>
+        <ReachabilityCard
+          entityRef={posture.entityRef}
+          drift={posture.drift}
+          authorization={authorization}
+        />
+      </Grid>
       <Grid item xs={12}>
         <SbomViewer
           entity={props.entity}
@@ -47,6 +75,16 @@ function ComponentView(props: {
   );
 }
 
+/** Scrolls to the section a link named (`#zt-admission`) once the sections exist. */
+function useScrollToFragment(ready: boolean) {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (!ready || !hash.startsWith('#zt-')) return;
+    const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    target?.scrollIntoView?.({ block: 'start' });
+  }, [ready, hash]);
+}
+
 /** The Zero Trust tab of a Component or System page. */
 export function ZeroTrustContent() {
   const { entity } = useEntity();
@@ -56,6 +94,7 @@ export function ZeroTrustContent() {
     () => api.getPosture(ref),
     [api, ref.kind, ref.namespace, ref.name],
   );
+  useScrollToFragment(Boolean(value));
 
   if (loading) {
     return <Progress />;
@@ -72,13 +111,13 @@ export function ZeroTrustContent() {
         {unknown > 0 && (
           <Alert severity="info" role="status">
             {unknown} of {posture.controls.length} controls have no evidence and
-            read "Unknown": nothing here claims a result without a live object
+            read "unknown": nothing here claims a result without a live object
             behind it.
           </Alert>
         )}
       </Grid>
-      <Grid item xs={12} md={posture.components ? 12 : 6}>
-        <OverviewCard posture={posture} />
+      <Grid item xs={12}>
+        <NeedsAttention posture={posture} />
       </Grid>
       {posture.components ? (
         <Grid item xs={12}>

@@ -74,6 +74,16 @@ export function GitOpsDetailsView({ details }: { details: GitOpsDetails }) {
           ];
         })}
       />
+      {details.applications.some(
+        a =>
+          a.sync === 'OutOfSync' &&
+          !a.resources.some(r => r.status && r.status !== 'Synced'),
+      ) && (
+        <Typography variant="body2" style={{ marginTop: 8 }}>
+          An Application reads OutOfSync because of objects that neither are
+          this workload nor protect it; those do not count for this control.
+        </Typography>
+      )}
       {details.unmanaged.length > 0 && (
         <Typography variant="body2" style={{ marginTop: 8 }}>
           Not managed by GitOps: {details.unmanaged.join(', ')}.

@@ -6,6 +6,12 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
 
+const wrapBetweenWords = {
+  wordBreak: 'normal',
+  overflowWrap: 'normal',
+  minWidth: '8ch',
+} as const;
+
 /** A dense, labelled table for the detail sections of a card; the first column never wraps. */
 export function SimpleTable(props: {
   label: string;
@@ -21,6 +27,8 @@ export function SimpleTable(props: {
     );
   }
   return (
+    // Too wide for its column: scroll sideways rather than break words letter by letter.
+    <div style={{ overflowX: 'auto' }}>
     <Table size="small" aria-label={props.label}>
       <TableHead>
         <TableRow>
@@ -33,10 +41,10 @@ export function SimpleTable(props: {
         {props.rows.map((row, i) => (
           <TableRow key={i}>
             {row.map((cell, j) => (
-              // The first column names the row: keep it on one line.
+              // The first column names the row: keep it on one line. Others wrap between words.
               <TableCell
                 key={j}
-                style={j === 0 ? { whiteSpace: 'nowrap' } : undefined}
+                style={j === 0 ? { whiteSpace: 'nowrap' } : wrapBetweenWords}
               >
                 {cell}
               </TableCell>
@@ -45,5 +53,6 @@ export function SimpleTable(props: {
         ))}
       </TableBody>
     </Table>
+    </div>
   );
 }

@@ -1,0 +1,86 @@
+import { renderInTestApp } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import {
+  ControlResult,
+  EntityPosture,
+  ZERO_TRUST_CONTROLS,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+import { currencyservice } from '../../__fixtures__/postures';
+import { NeedsAttention } from './NeedsAttention';
+import { attentionOf } from './attention';
+
+jest.setTimeout(20_000);
+
+const passing: EntityPosture = {
+  ...currencyservice,
+  score: 100,
+  controls: ZERO_TRUST_CONTROLS.map(c => ({
+    control: c.id,
+    status: c.id === 'rollout' ? 'not-applicable' : 'pass',
+    summary: c.id === 'rollout' ? 'Released without a canary.' : 'ok',
+    evidence: [],
+  })) as ControlResult[],
+};
+
+describe('NeedsAttention', () => {
+  it('lists exactly the failing and warning controls, failures first', async () => {
+    await renderInTestApp(<NeedsAttention posture={currencyservice} />);
+    const region = screen.getByRole('region', { name: 'Needs attention' });
+    const rows = within(region).getAllByRole('row').slice(1);
+    expect(
+      rows.map(r => within(r).getByRole('img').getAttribute('aria-label')),
+    ).toEqual(['status: fail', 'status: fail', 'status: warn', 'status: warn']);
+    expect(within(region).getByText('Score: 59/100')).toBeInTheDocument();
+  });
+
+  it('says when nothing needs attention and keeps not applicable apart from pass', async () => {
+    await renderInTestApp(<NeedsAttention posture={passing} />);
+    expect(
+      screen.getByText('Nothing needs attention: no control fails or warns.'),
+    ).toBeInTheDocument();
+    const others = screen.getByRole('list', { name: 'Other controls' });
+    const items = within(others).getAllByRole('listitem');
+    expect(items).toHaveLength(11);
+    const rollout = items.find(i => i.textContent?.includes('Progressive'))!;
+    expect(
+      within(rollout).getByRole('img', { name: 'status: not-applicable' }),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('attentionOf', () => {
+  const control = <C extends ControlResult['control']>(id: C) =>
+    currencyservice.controls.find(c => c.control === id)! as ControlResult;
+
+  it('names the failing admission finding and its policy', () => {
+    expect(attentionOf(control('admission'))).toEqual({
+      objects: ['Deployment/currencyservice'],
+      fix: 'Change the workload so that require-ro-rootfs / validate-readonly-rootfilesystem passes: Root filesystem must be read-only.',
+    });
+  });
+
+  it('names the drifted object and the Application to sync', () => {
+    const a = attentionOf(control('gitops'));
+    expect(a.objects).toEqual([
+      'AuthorizationPolicy online-boutique/currencyservice-allow-callers',
+    ]);
+    expect(a.fix).toMatch(/^Sync Argo CD Application online-boutique-security/);
+  });
+
+  it('asks to allow a declared caller the policy does not allow', () => {
+    const authorization = control('authorization');
+    const withDrift = {
+      ...authorization,
+      details: { ...authorization.details, drift: currencyservice.drift },
+    } as ControlResult;
+    expect(attentionOf(withDrift).fix).toMatch(
+      /Allow cluster.local\/ns\/online-boutique\/sa\/checkoutservice in the AuthorizationPolicy/,
+    );
+  });
+
+  it('falls back to the evidence for the object at fault', () => {
+    expect(attentionOf(control('vulnerabilities')).objects).toEqual([
+      'VulnerabilityReport online-boutique/replicaset-currencyservice-server',
+    ]);
+  });
+});

@@ -1,0 +1,150 @@
+import { InfoCard, Table, TableColumn } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import Typography from '@material-ui/core/Typography';
+import {
+  ControlId,
+  ControlResult,
+  ControlStatus,
+  EntityPosture,
+  controlTitle,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+import { ReactNode } from 'react';
+import { ControlStatusChip } from '../ControlStatusChip';
+import { ScoreLine } from '../ScoreLine';
+import { attentionOf, systemAttentionOf } from './attention';
+
+type Row = {
+  id: ControlId;
+  status: ControlStatus;
+  summary: string;
+  objects: ReactNode[];
+  fix: ReactNode;
+};
+
+// Words break only between words: a narrow column must never wrap a name letter by letter.
+const cell = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
+
+const controlLink = (id: ControlId) => (
+  <a href={`#zt-${id}`} style={{ whiteSpace: 'nowrap' }}>
+    {controlTitle(id)}
+  </a>
+);
+
+function rowOf(posture: EntityPosture, result: ControlResult): Row {
+  if (posture.components) {
+    const refs = systemAttentionOf(
+      result.control,
+      result.status,
+      posture.components,
+    );
+    return {
+      id: result.control,
+      status: result.status,
+      summary: result.summary,
+      objects: refs.map(ref => (
+        <EntityRefLink key={ref} entityRef={ref} defaultKind="component" />
+      )),
+      fix: `Open the Zero Trust tab of ${
+        refs.length === 1 ? 'this component' : 'each of these components'
+      } for the object at fault and its fix.`,
+    };
+  }
+  const attention = attentionOf(result);
+  return {
+    id: result.control,
+    status: result.status,
+    summary: result.summary,
+    objects: attention.objects,
+    fix: attention.fix,
+  };
+}
+
+const columns: TableColumn<Row>[] = [
+  {
+    title: 'Status',
+    field: 'status',
+    width: '1%',
+    render: r => <ControlStatusChip status={r.status} />,
+  },
+  {
+    title: 'Control',
+    field: 'id',
+    width: '12%',
+    render: r => controlLink(r.id),
+  },
+  { title: 'Why', field: 'summary', width: '30%', cellStyle: cell },
+  {
+    title: 'Object at fault',
+    width: '25%',
+    cellStyle: cell,
+    render: r =>
+      r.objects.length ? (
+        <ul style={{ margin: 0, paddingLeft: 16 }}>
+          {r.objects.map((o, i) => (
+            <li key={i}>{o}</li>
+          ))}
+        </ul>
+      ) : (
+        '—'
+      ),
+  },
+  { title: 'Fix', field: 'fix', width: '32%', cellStyle: cell },
+];
+
+const ORDER: ControlStatus[] = ['fail', 'warn'];
+
+/**
+ * What to fix first: every failing, then warning, control with its reason, the object at fault
+ * and the fix; every other control on one line below.
+ */
+export function NeedsAttention({ posture }: { posture: EntityPosture }) {
+  const attention = posture.controls
+    .filter(c => ORDER.includes(c.status))
+    .sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status));
+  const others = posture.controls.filter(c => !ORDER.includes(c.status));
+  return (
+    <section aria-label="Needs attention">
+      <InfoCard
+        title="Needs attention"
+        subheader={<ScoreLine posture={posture} />}
+      >
+        {attention.length === 0 ? (
+          <Typography variant="body1" paragraph>
+            Nothing needs attention: no control fails or warns.
+          </Typography>
+        ) : (
+          <Table<Row>
+            options={{
+              paging: false,
+              search: false,
+              toolbar: false,
+              sorting: false,
+              padding: 'dense',
+            }}
+            columns={columns}
+            data={attention.map(c => rowOf(posture, c))}
+          />
+        )}
+        {others.length > 0 && (
+          <>
+            <Typography variant="subtitle2" component="h3" style={{ marginTop: 16 }}>
+              Other controls
+            </Typography>
+            <List dense aria-label="Other controls">
+              {others.map(c => (
+                <ListItem key={c.control} disableGutters>
+                  <Typography variant="body2" component="span">
+                    <ControlStatusChip status={c.status} />{' '}
+                    {controlLink(c.control)}: {c.summary}
+                  </Typography>
+                </ListItem>
+              ))}
+            </List>
+          </>
+        )}
+      </InfoCard>
+    </section>
+  );
+}

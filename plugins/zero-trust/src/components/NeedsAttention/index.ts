@@ -1,0 +1,2 @@
+export { NeedsAttention } from './NeedsAttention';
+export { attentionOf } from './attention';

@@ -1,0 +1,1 @@
+export { ScoreLine, scoreExplanation } from './ScoreLine';
