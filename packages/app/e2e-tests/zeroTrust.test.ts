@@ -25,6 +25,9 @@ test('the Zero Trust tab opens on a component with a score and a card per contro
     .click();
   await expect(page).toHaveURL(/\/zero-trust$/);
   await expect(page.getByText(/^Score: \d+\/100$/)).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Needs attention' }),
+  ).toBeVisible();
   for (const title of [
     'Mutual TLS',
     'Progressive delivery',
@@ -42,8 +45,22 @@ test('adservice fails the require-ro-rootfs admission check', async ({
   page,
 }) => {
   await page.goto(tab('component', 'adservice'));
+  // Needs attention lists exactly the failing, then warning, controls.
+  const attention = page.getByRole('region', { name: 'Needs attention' });
+  await expect(attention.getByRole('row')).toHaveCount(4);
+  await expect(attention.getByRole('row').nth(1)).toContainText(
+    'Admission policy',
+  );
+  await expect(attention.getByRole('row').nth(2)).toContainText(
+    'Runtime alerts',
+  );
+  await expect(attention.getByRole('row').nth(3)).toContainText(
+    'Vulnerabilities',
+  );
   const admission = controlCard(page, 'Admission policy');
-  await expect(admission.getByLabel('status: Fail')).toBeVisible();
+  await expect(
+    admission.getByRole('img', { name: 'status: fail' }),
+  ).toBeVisible();
   await expect(
     admission.getByRole('table', { name: 'Policy results' }),
   ).toContainText('require-ro-rootfs');
@@ -52,10 +69,13 @@ test('adservice fails the require-ro-rootfs admission check', async ({
   });
 });
 
-test('cartservice runs with mTLS STRICT', async ({ page }) => {
-  await page.goto(tab('component', 'cartservice'));
+test('cartservice runs with mTLS STRICT; a link to the control scrolls to it and opens it', async ({
+  page,
+}) => {
+  await page.goto(`${tab('component', 'cartservice')}#zt-mtls`);
   const mtls = controlCard(page, 'Mutual TLS');
-  await expect(mtls.getByLabel('status: Pass')).toBeVisible();
+  await expect(mtls.getByRole('img', { name: 'status: pass' })).toBeVisible();
+  await expect(mtls).toBeInViewport();
   await expect(
     mtls.getByRole('table', { name: 'mTLS per workload' }),
   ).toContainText('STRICT');
@@ -111,7 +131,7 @@ test('the System page aggregates its components', async ({ page }) => {
   await expect(matrix.getByRole('row')).toHaveCount(12);
   await expect(
     matrix.getByRole('row').filter({ hasText: 'Ad service' }),
-  ).toContainText('Fail');
+  ).toContainText('fail');
   await expect(controlCard(page, 'Admission policy')).toHaveCount(0);
   await page.screenshot({
     path: `${SCREENSHOT_DIR}/online-boutique-system.png`,
