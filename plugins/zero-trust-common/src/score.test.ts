@@ -66,9 +66,9 @@ describe('scoreControls', () => {
   });
 
   it('leaves out not applicable controls: they are not a pass', () => {
-    expect(
-      scoreBreakdown(all({ rollout: 'not-applicable' })).excluded,
-    ).toEqual(['rollout']);
+    expect(scoreBreakdown(all({ rollout: 'not-applicable' })).excluded).toEqual(
+      ['rollout'],
+    );
     expect(
       scoreControls([
         { control: 'rollout', status: 'pass' },
