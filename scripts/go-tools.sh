@@ -8,6 +8,7 @@
 #                  controllers (kyverno-controllers/{kyverno,reports-controller}), all built from
 #                  tools/kyverno, a wrapper module: Kyverno's own go.mod has replace lines, which
 #                  `go install <module>@<version>` refuses, so the wrapper repeats them
+#   argo-rollouts  the Argo Rollouts controller, from tools/argo-rollouts (a wrapper module too)
 # A wrapper module's binaries are rebuilt only when its go.mod/go.sum change (a stamp holds their
 # hash). ZT_GO_TOOLS="kustomize kwok" limits the set. ZT_GO_TOOLS_CHECK=1 builds nothing: it exits
 # 3 if a tool is missing or not at the pinned version (tests use it to find the tools without
@@ -20,7 +21,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 KUSTOMIZE_VERSION="v5.8.1"
 KWOK_VERSION="v0.8.0"
-tools="${ZT_GO_TOOLS:-kustomize kwok kyverno kyverno-controllers}"
+tools="${ZT_GO_TOOLS:-kustomize kwok kyverno kyverno-controllers argo-rollouts}"
 check_only="${ZT_GO_TOOLS_CHECK:-}"
 stale=""
 
@@ -108,7 +109,8 @@ for tool in $tools; do
       build_wrapper kyverno-controllers tools/kyverno kyverno-controllers \
         github.com/kyverno/kyverno/cmd/kyverno github.com/kyverno/kyverno/cmd/reports-controller
       ;;
-    *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kwok kyverno kyverno-controllers)"; exit 2 ;;
+    argo-rollouts) build_wrapper argo-rollouts tools/argo-rollouts rollouts-controller github.com/argoproj/argo-rollouts/cmd/rollouts-controller ;;
+    *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kwok kyverno kyverno-controllers argo-rollouts)"; exit 2 ;;
   esac
 done
 if [ -n "$stale" ]; then

@@ -29,6 +29,13 @@ func runSubcommand(args []string) bool {
 	if len(args) == 0 {
 		return false
 	}
+	if args[0] == "netns-run" {
+		if err := runNetns(args[1:]); err != nil {
+			fmt.Fprintln(os.Stderr, "test-cluster netns-run:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	newCommand, ok := subcommands[args[0]]
 	if !ok {
 		return false
@@ -80,14 +87,29 @@ func (c *children) start(dataDir, name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.startExec(dataDir, name, self, append([]string{name}, args...), nil)
+	return c.startExec(dataDir, name, self, append([]string{name}, args...), nil, 0)
+}
+
+// startIsolated runs a program in a network namespace of its own (see netns.go), reaching the API
+// server at apiServer (host:port) through the relay socket.
+func (c *children) startIsolated(dataDir, name, apiServer string, program string, args, env []string) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	socket := filepath.Join(dataDir, name+".sock")
+	if err := serveUnixRelay(socket, apiServer); err != nil {
+		return err
+	}
+	wrapped := append([]string{"netns-run"}, netnsRunArgs(socket, apiServer, analysisEndpoint, program, args)...)
+	return c.startExec(dataDir, name, self, wrapped, env, syscall.CLONE_NEWNET)
 }
 
 // startExec runs a program as a child whose output goes to <dataDir>/<name>.log, with extra
 // environment variables. The child gets SIGTERM if the harness dies (Pdeathsig is bound to the OS
 // thread that forked it, so that goroutine stays locked to its thread and alive while the child
 // runs).
-func (c *children) startExec(dataDir, name, program string, args, env []string) error {
+func (c *children) startExec(dataDir, name, program string, args, env []string, cloneflags uintptr) error {
 	log, err := os.OpenFile(filepath.Join(dataDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
@@ -98,7 +120,7 @@ func (c *children) startExec(dataDir, name, program string, args, env []string) 
 		cmd := exec.Command(program, args...)
 		cmd.Stdout, cmd.Stderr = log, log
 		cmd.Env = append(os.Environ(), env...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM, Cloneflags: cloneflags}
 		if err := cmd.Start(); err != nil {
 			log.Close()
 			started <- fmt.Errorf("starting %s: %w", name, err)

@@ -51,6 +51,7 @@ func main() {
 	flag.BoolVar(&o.controllers, "controllers", false, "run kube-controller-manager and kube-scheduler (logs in <data-dir>/<component>.log)")
 	flag.StringVar(&o.producers.kwok, "kwok", "", "KWOK binary: runs as the kubelet of three fake nodes (needs --controllers and --kwok-stages)")
 	flag.StringVar(&o.producers.kwokStages, "kwok-stages", "", "file of KWOK Stage objects (copied from KWOK's module by scripts/go-tools.sh)")
+	flag.StringVar(&o.producers.argoRollouts, "argo-rollouts", "", "Argo Rollouts controller binary: runs in a network namespace of its own, reaching the API server through a relay (needs root)")
 	flag.StringVar(&o.producers.kyvernoDir, "kyverno", "", "directory with Kyverno's `kyverno` and `reports-controller` binaries: admission webhook on 127.0.0.1 and background reports")
 	flag.Parse()
 	o.crdDirs, o.applyDirs = crds, apply
@@ -174,11 +175,17 @@ func whenReady(ctx context.Context, server string, pki pkiFiles, ports ports, o 
 		}
 		step("KWOK started with " + fmt.Sprint(len(fakeNodes)) + " fake nodes")
 	}
+	if o.producers.argoRollouts != "" {
+		if err := c.startArgoRollouts(&procs, dataDir, o.producers, fmt.Sprintf("127.0.0.1:%d", ports.APIServer)); err != nil {
+			return err
+		}
+		step("Argo Rollouts started")
+	}
 	if o.producers.kyvernoDir != "" {
 		if err := c.startKyverno(ctx, &procs, dataDir, o.producers, ports); err != nil {
 			return err
 		}
-		if err := c.waitKyvernoWebhook(ctx, 3*time.Minute); err != nil {
+		if err := c.waitKyvernoWebhook(ctx, ports, 3*time.Minute); err != nil {
 			return err
 		}
 		step("Kyverno's webhook registered")

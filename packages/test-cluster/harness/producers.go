@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -21,7 +23,13 @@ type producers struct {
 	kwok, kwokStages string
 	// kyvernoDir holds the `kyverno` (admission controller) and `reports-controller` binaries.
 	kyvernoDir string
+	// argoRollouts is the Argo Rollouts controller binary.
+	argoRollouts string
 }
+
+// analysisEndpoint is a JSON health endpoint inside the Argo Rollouts controller's network
+// namespace, for AnalysisTemplates whose `web` metric provider must query something real.
+const analysisEndpoint = "127.0.0.1:8099"
 
 // fakeNodes spread over two zones, so topology spread constraints have something to spread over.
 var fakeNodes = []struct{ name, zone string }{
@@ -57,6 +65,16 @@ func (c *clients) startKwok(ctx context.Context, procs *children, dataDir string
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
 		"--cidr=10.244.0.0/16",
 		"--node-ip=10.0.0.1",
+	}, nil, 0)
+}
+
+// startArgoRollouts runs the Argo Rollouts controller (flags of v1.10's cmd/rollouts-controller)
+// in a network namespace of its own: its metrics and health servers listen on all interfaces.
+func (c *clients) startArgoRollouts(procs *children, dataDir string, p producers, apiServer string) error {
+	return procs.startIsolated(dataDir, "argo-rollouts", apiServer, p.argoRollouts, []string{
+		"--kubeconfig=" + c.kubeconfig,
+		"--leader-elect=false",
+		"--loglevel=info",
 	}, nil)
 }
 
@@ -103,7 +121,7 @@ func (c *clients) startKyverno(ctx context.Context, procs *children, dataDir str
 		"--controllerRuntimeMetricsAddress=0",
 		"--backgroundServiceAccountName=system:serviceaccount:kyverno:kyverno-background-controller",
 		"--reportsServiceAccountName=system:serviceaccount:kyverno:kyverno-reports-controller",
-	}, env("kyverno-admission-controller"))
+	}, env("kyverno-admission-controller"), 0)
 	if err != nil {
 		return err
 	}
@@ -111,10 +129,9 @@ func (c *clients) startKyverno(ctx context.Context, procs *children, dataDir str
 		"--kubeconfig=" + c.kubeconfig,
 		"--metricsHost=127.0.0.1",
 		fmt.Sprintf("--metricsPort=%d", ports.KyvernoReportsMetrics),
-		"--controllerRuntimeMetricsAddress=0",
 		// wgpolicyk8s.io PolicyReports, Kyverno's default (openreports.io with --openreportsEnabled).
 		"--backgroundScanInterval=30s",
-	}, env("kyverno-reports-controller"))
+	}, env("kyverno-reports-controller"), 0)
 }
 
 func (c *clients) deleteKyvernoWebhooks(ctx context.Context) error {
@@ -129,18 +146,24 @@ func (c *clients) deleteKyvernoWebhooks(ctx context.Context) error {
 	return nil
 }
 
-// waitKyvernoWebhook waits until Kyverno has registered its resource validating webhook, so what is
-// applied next goes through admission.
-func (c *clients) waitKyvernoWebhook(ctx context.Context, timeout time.Duration) error {
+// waitKyvernoWebhook waits until Kyverno has registered its webhooks and its webhook server
+// answers TLS with the certificate it generated (the registration comes first, and a request in
+// between fails with a TLS error), so what is applied next goes through admission.
+func (c *clients) waitKyvernoWebhook(ctx context.Context, ports ports, timeout time.Duration) error {
 	gvr := schema.GroupVersionResource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingwebhookconfigurations"}
+	address := fmt.Sprintf("127.0.0.1:%d", ports.KyvernoWebhook)
 	deadline := time.Now().Add(timeout)
 	for {
 		list, err := c.dynamic.Resource(gvr).List(ctx, metav1.ListOptions{LabelSelector: "webhook.kyverno.io/managed-by=kyverno"})
 		if err == nil && len(list.Items) > 0 {
-			return nil
+			// Kyverno's webhooks trust its own CA; checking the handshake is enough here.
+			conn, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", address, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec
+			if err == nil {
+				return conn.Close()
+			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("Kyverno registered no validating webhook in %s (see kyverno.log)", timeout)
+			return fmt.Errorf("Kyverno's webhook is not serving after %s (see kyverno.log)", timeout)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}

@@ -28,9 +28,11 @@ export interface StartTestClusterOptions {
    * - `controllers`: kube-controller-manager and kube-scheduler of the same Kubernetes release;
    * - `kwok`: KWOK as the kubelet of three fake nodes (implies `controllers`), so Deployments get
    *   ReplicaSets and Running pods with real uids, owner references and `pod-template-hash`;
-   * - `kyverno`: Kyverno's admission controller (webhook on 127.0.0.1) and reports controller.
+   * - `kyverno`: Kyverno's admission controller (webhook on 127.0.0.1) and reports controller;
+   * - `argo-rollouts`: the Argo Rollouts controller, in a network namespace of its own (it listens
+   *   on all interfaces; needs root, as CI and these machines have).
    */
-  producers?: Array<'controllers' | 'kwok' | 'kyverno'>;
+  producers?: Array<'controllers' | 'kwok' | 'kyverno' | 'argo-rollouts'>;
 }
 
 interface Ready {
@@ -176,6 +178,7 @@ async function producerArgs(
   const tools = [
     ...(producers.includes('kwok') ? ['kwok'] : []),
     ...(producers.includes('kyverno') ? ['kyverno-controllers'] : []),
+    ...(producers.includes('argo-rollouts') ? ['argo-rollouts'] : []),
   ];
   const args = producers.length > 0 ? ['--controllers'] : [];
   if (tools.length === 0) {
@@ -215,8 +218,15 @@ async function producerArgs(
       path.join(binDir, 'kwok-stages.yaml'),
     );
   }
+  if (producers.includes('kyverno') || producers.includes('argo-rollouts')) {
+    // The CRDs only the controllers need (scripts/fetch-crds.sh puts them beside the others).
+    args.push('--crds', `${await fetchCrds()}-producers`);
+  }
   if (producers.includes('kyverno')) {
     args.push('--kyverno', path.join(binDir, 'kyverno-controllers'));
+  }
+  if (producers.includes('argo-rollouts')) {
+    args.push('--argo-rollouts', path.join(binDir, 'rollouts-controller'));
   }
   return args;
 }

@@ -147,7 +147,7 @@ describe('test cluster with its real producers', () => {
               failureAction,
               message:
                 failureAction === 'Enforce'
-                  ? 'Containers must not run privileged.'
+                  ? 'Privilege escalation is not allowed.'
                   : 'An image tag other than latest is required.',
               pattern:
                 failureAction === 'Enforce'
@@ -158,7 +158,7 @@ describe('test cluster with its real producers', () => {
                             containers: [
                               {
                                 '=(securityContext)': {
-                                  '=(privileged)': false,
+                                  '=(allowPrivilegeEscalation)': false,
                                 },
                               },
                             ],
@@ -179,7 +179,7 @@ describe('test cluster with its real producers', () => {
       },
     });
     for (const body of [
-      policy('deny-privileged', 'Enforce'),
+      policy('deny-privilege-escalation', 'Enforce'),
       policy('audit-latest-tag', 'Audit'),
     ]) {
       await custom.createClusterCustomObject({
@@ -190,7 +190,7 @@ describe('test cluster with its real producers', () => {
       });
     }
     // Kyverno marks a policy Ready once its webhook rules are registered.
-    for (const name of ['deny-privileged', 'audit-latest-tag']) {
+    for (const name of ['deny-privilege-escalation', 'audit-latest-tag']) {
       await eventually(`ClusterPolicy ${name} Ready`, async () => {
         const p = (await custom.getClusterCustomObject({
           group: 'kyverno.io',
@@ -210,13 +210,17 @@ describe('test cluster with its real producers', () => {
       kc,
       'POST',
       `/apis/apps/v1/namespaces/${ns}/deployments`,
-      deployment('privileged', 'registry.example/web:1.0.0', {
-        securityContext: { privileged: true },
+      deployment('escalating', 'registry.example/web:1.0.0', {
+        securityContext: { allowPrivilegeEscalation: true },
       }),
     );
-    expect(denied.status).toBe(400);
-    expect(denied.body).toContain('deny-privileged');
-    expect(denied.body).toContain('Containers must not run privileged.');
+    expect(denied).toEqual(
+      expect.objectContaining({
+        status: 400,
+        body: expect.stringContaining('deny-privilege-escalation'),
+      }),
+    );
+    expect(denied.body).toContain('Privilege escalation is not allowed.');
 
     const admitted = await kubeRequest(
       kc,
