@@ -248,19 +248,30 @@ async function shopPods(core: CoreV1Api): Promise<V1Pod[]> {
   );
 }
 
-/** Every object of the kinds the backend reads that belongs to the demo. */
+/**
+ * Every object of the kinds the backend reads that belongs to the demo, as the API server's JSON
+ * (not client-node's typed models, which rename fields such as NetworkPolicy's `from`).
+ */
 export async function dumpCluster(kc: KubeConfig): Promise<KubernetesObject[]> {
-  const client = KubernetesObjectApi.makeApiClient(kc);
   const objects: KubernetesObject[] = [];
   for (const kind of WATCHED_KINDS) {
     const apiVersion = kind.group ? `${kind.group}/${kind.version}` : 'v1';
-    const { items } = await client.list(apiVersion, kind.kind);
+    const base = kind.group ? `/apis/${apiVersion}` : '/api/v1';
+    const response = await kubeRequest(kc, 'GET', `${base}/${kind.plural}`);
+    if (response.status !== 200) {
+      throw new Error(
+        `online-boutique-demo: listing ${kind.plural}: ${response.status} ${response.body}`,
+      );
+    }
+    const { items } = JSON.parse(response.body) as {
+      items: KubernetesObject[];
+    };
     for (const item of items) {
       if (!belongsToDemo(kind.kind, item)) {
         continue;
       }
       const { managedFields: _, ...metadata } = item.metadata!;
-      objects.push({ ...item, apiVersion, kind: kind.kind, metadata });
+      objects.push({ apiVersion, kind: kind.kind, ...item, metadata });
     }
   }
   return objects;

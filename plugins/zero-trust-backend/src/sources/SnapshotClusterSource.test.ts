@@ -13,7 +13,7 @@ const demo = path.resolve(
 describe('SnapshotClusterSource', () => {
   it('reads the Online Boutique snapshot by kind', () => {
     const source = SnapshotClusterSource.fromDirectory('demo', demo);
-    expect(source.objects('', 'Pod')).toHaveLength(14);
+    expect(source.objects('', 'Pod')).toHaveLength(16);
     expect(
       source.objects('argoproj.io', 'Rollout').map(r => r.metadata.name),
     ).toEqual(['checkoutservice']);
