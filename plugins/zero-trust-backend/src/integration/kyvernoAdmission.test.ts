@@ -132,8 +132,10 @@ describe('generated manifests through real Kyverno admission', () => {
     await applyPolicies('Enforce');
     // Namespaces first, workloads last: the baseline looks up the namespace's PeerAuthentication
     // and AuthorizationPolicy when a workload is admitted.
-    const order = (o: ManifestObject) =>
-      o.kind === 'Namespace' ? 0 : /Deployment|Rollout/.test(o.kind) ? 2 : 1;
+    const order = (o: ManifestObject) => {
+      if (o.kind === 'Namespace') return 0;
+      return /Deployment|Rollout/.test(o.kind) ? 2 : 1;
+    };
     const rejected: string[] = [];
     const namespace = {
       apiVersion: 'v1',
