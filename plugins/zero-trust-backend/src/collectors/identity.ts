@@ -212,7 +212,7 @@ export const collectIdentity: Collector<'identity'> = ctx => {
       status: 'unknown',
       summary: `Cannot tell which roles the ServiceAccounts have: ${unreadable.join(
         ', ',
-      )} not readable (grant get/list/watch, see examples/rbac).`,
+      )} not readable (grant get/list/watch, see the rbac/ folder of @zero-trust-k8s/plugin-zero-trust-backend).`,
       details,
       evidence: evidence.list(),
     };

@@ -53,7 +53,7 @@ export function gateOnKinds<C extends ControlId>(
     return {
       ...base,
       status: 'forbidden',
-      summary: `The backend may not read ${names} in ${clusters}: grant get/list/watch (see examples/rbac).`,
+      summary: `The backend may not read ${names} in ${clusters}: grant get/list/watch (see the rbac/ folder of @zero-trust-k8s/plugin-zero-trust-backend).`,
     } as ControlResultOf<C>;
   }
   const error = states.find(s => s.error)?.error;

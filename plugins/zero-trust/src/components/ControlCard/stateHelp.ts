@@ -55,7 +55,7 @@ export function stateHelp(
           }; add get, list, watch on ${resource(
             kind.group,
             watched.plural,
-          )} to its ClusterRole (see examples/rbac).`,
+          )} to its ClusterRole (see the rbac/ folder of @zero-trust-k8s/plugin-zero-trust-backend).`,
         ];
       }
       return [];

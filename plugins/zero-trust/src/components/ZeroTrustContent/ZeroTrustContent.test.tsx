@@ -94,7 +94,7 @@ describe('ZeroTrustContent', () => {
     ).toBeInTheDocument();
     expect(
       within(card('Secret sync')).getByText(
-        'demo: the backend may not read ExternalSecret; add get, list, watch on externalsecrets.external-secrets.io to its ClusterRole (see examples/rbac).',
+        'demo: the backend may not read ExternalSecret; add get, list, watch on externalsecrets.external-secrets.io to its ClusterRole (see the rbac/ folder of @zero-trust-k8s/plugin-zero-trust-backend).',
       ),
     ).toBeInTheDocument();
   });
@@ -226,9 +226,14 @@ describe('ZeroTrustContent', () => {
       { timeout: 10_000 },
     );
     const rows = within(attention).getAllByRole('row').slice(1);
-    expect(rows.map(r => within(r).getAllByRole('link')[0].textContent)).toEqual(
-      ['Admission policy', 'GitOps drift', 'Authorization', 'Vulnerabilities'],
-    );
+    expect(
+      rows.map(r => within(r).getAllByRole('link')[0].textContent),
+    ).toEqual([
+      'Admission policy',
+      'GitOps drift',
+      'Authorization',
+      'Vulnerabilities',
+    ]);
     expect(rows[0]).toHaveTextContent('Deployment/currencyservice');
     expect(rows[0]).toHaveTextContent(
       'Change the workload so that require-ro-rootfs / validate-readonly-rootfilesystem passes: Root filesystem must be read-only.',
@@ -298,10 +303,9 @@ describe('ZeroTrustContent', () => {
     await screen.findByText('Score: 59/100', {}, { timeout: 10_000 });
     expect(scrollIntoView).toHaveBeenCalled();
     expect(scrollIntoView.mock.contexts[0]).toBe(card('Mutual TLS'));
-    expect(within(card('Mutual TLS')).getAllByRole('button')[0]).toHaveAttribute(
-      'aria-expanded',
-      'true',
-    );
+    expect(
+      within(card('Mutual TLS')).getAllByRole('button')[0],
+    ).toHaveAttribute('aria-expanded', 'true');
   });
 
   it('does not say that policies and catalog agree beside a failing authorization', async () => {
@@ -318,7 +322,11 @@ describe('ZeroTrustContent', () => {
         },
         controls: currencyservice.controls.map(c =>
           c === authorization
-            ? { ...c, status: 'fail', summary: 'ALLOW policy admits any caller.' }
+            ? {
+                ...c,
+                status: 'fail',
+                summary: 'ALLOW policy admits any caller.',
+              }
             : c,
         ),
       }),
