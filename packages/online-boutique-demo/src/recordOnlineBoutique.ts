@@ -11,7 +11,11 @@ import {
 } from '@kubernetes/client-node';
 import { WATCHED_KINDS } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { zeroTrustKyvernoPolicies } from '@zero-trust-k8s/plugin-zero-trust-node';
-import { TestCluster, kubeRequest } from '@zero-trust-k8s/test-cluster';
+import {
+  TestCluster,
+  eventually,
+  kubeRequest,
+} from '@zero-trust-k8s/test-cluster';
 import { falcoReadSensitiveFile } from './falcosidekick';
 import { EXAMPLE_DIR, RBAC_DIR } from './paths';
 import { loadScans, trivyReports } from './trivyOperator';
@@ -51,14 +55,8 @@ export async function startOnlineBoutiqueCluster(
   });
   // Kyverno's background scan reports on what exists already, so the policies may come last.
   const client = KubernetesObjectApi.makeApiClient(cluster.kubeConfig());
-  for (const policy of zeroTrustKyvernoPolicies()) {
-    const audit = JSON.parse(
-      JSON.stringify(policy).replaceAll(
-        '"failureAction":"Enforce"',
-        '"failureAction":"Audit"',
-      ),
-    );
-    await apply(client, audit);
+  for (const policy of zeroTrustKyvernoPolicies({ failureAction: 'Audit' })) {
+    await apply(client, policy as KubernetesObject);
   }
   return cluster;
 }
@@ -89,16 +87,20 @@ export async function recordOnlineBoutique(
   const custom = kc.makeApiClient(CustomObjectsApi);
 
   log('waiting for every Deployment and StatefulSet to be available');
-  await eventually('available workloads', async () => {
-    const deployments = (await apps.listDeploymentForAllNamespaces()).items;
-    const sets = (await apps.listStatefulSetForAllNamespaces()).items;
-    const pending = [...deployments, ...sets].filter(
-      w =>
-        SHOP_NAMESPACES.includes(w.metadata!.namespace!) &&
-        (w.status?.readyReplicas ?? 0) < (w.spec?.replicas ?? 1),
-    );
-    return pending.length === 0 ? true : undefined;
-  });
+  await eventually(
+    'available workloads',
+    async () => {
+      const deployments = (await apps.listDeploymentForAllNamespaces()).items;
+      const sets = (await apps.listStatefulSetForAllNamespaces()).items;
+      const pending = [...deployments, ...sets].filter(
+        w =>
+          SHOP_NAMESPACES.includes(w.metadata!.namespace!) &&
+          (w.status?.readyReplicas ?? 0) < (w.spec?.replicas ?? 1),
+      );
+      return pending.length === 0 ? true : undefined;
+    },
+    180_000,
+  );
 
   log('releasing checkoutservice as a canary');
   const rollout = () =>
@@ -109,8 +111,11 @@ export async function recordOnlineBoutique(
       plural: 'rollouts',
       name: 'checkoutservice',
     }) as Promise<{ status?: Record<string, any> }>;
-  await eventually('checkoutservice Healthy', async () =>
-    (await rollout()).status?.phase === 'Healthy' ? true : undefined,
+  await eventually(
+    'checkoutservice Healthy',
+    async () =>
+      (await rollout()).status?.phase === 'Healthy' ? true : undefined,
+    180_000,
   );
   const client = KubernetesObjectApi.makeApiClient(kc);
   await apply(client, {
@@ -288,23 +293,4 @@ function belongsToDemo(kind: string, item: KubernetesObject): boolean {
   // Cluster-scoped: what the demo applied, and the default roles it binds to, not the API
   // server's own bootstrap RBAC.
   return !name.startsWith('system:') && !name.startsWith('kubeadm:');
-}
-
-/** Polls until `probe` returns a value, or fails naming what it waited for. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 180_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`online-boutique-demo: timed out waiting for ${what}`);
-    }
-    await new Promise(r => setTimeout(r, 1000));
-  }
 }

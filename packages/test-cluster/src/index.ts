@@ -19,6 +19,7 @@ export {
 export { expectReadOnlyAccess } from './expectReadOnlyAccess';
 export type { AccessKind, ReadOnlyAccessOptions } from './expectReadOnlyAccess';
 export { kubeRequest } from './kubeRequest';
+export { eventually } from './eventually';
 
 /**
  * Starts a test cluster; see {@link StartTestClusterOptions}.

@@ -6,29 +6,11 @@ import {
 } from '@kubernetes/client-node';
 import { useTestCluster } from './jest';
 import { kubeRequest } from './kubeRequest';
+import { eventually } from './eventually';
 
 jest.setTimeout(240_000);
 
 const ns = 'producers';
-
-/** Polls until `probe` returns a value (not undefined), or fails with what it saw last. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-}
 
 function deployment(name: string, image: string, extra: object = {}) {
   return {

@@ -43,7 +43,34 @@ describe('zerotrust:policies:kyverno', () => {
     );
   });
 
+  it.each(['Enforce', 'Audit'] as const)(
+    'writes every validate rule with failureAction %s',
+    async failureAction => {
+      const ctx = createMockActionContext({
+        input: {
+          targetPath: 'policies',
+          additionalExcludedNamespaces: [],
+          failureAction,
+        },
+        workspacePath,
+      });
+      await action.handler(ctx);
+      const dir = path.join(workspacePath, 'policies');
+      const actions = fs
+        .readdirSync(dir)
+        .flatMap(
+          f =>
+            yaml.parse(fs.readFileSync(path.join(dir, f), 'utf8')).spec.rules,
+        )
+        .filter((rule: any) => rule.validate)
+        .map((rule: any) => rule.validate.failureAction);
+      expect(actions.length).toBeGreaterThan(5);
+      expect(new Set(actions)).toEqual(new Set([failureAction]));
+    },
+  );
+
   it.each([
+    [{ failureAction: 'Warn' }, /Enforce|Audit|Invalid/],
     [
       { additionalExcludedNamespaces: ['falco\nkind: Secret'] },
       /not a namespace name/,
@@ -51,11 +78,13 @@ describe('zerotrust:policies:kyverno', () => {
     [{ targetPath: '../../etc' }, /outside the workspace/],
   ])('refuses hostile input %p and writes nothing', async (input, message) => {
     const ctx = createMockActionContext({
+      // Hostile values the input schema's types do not admit.
       input: {
         targetPath: 'policies',
         additionalExcludedNamespaces: [],
+        failureAction: 'Enforce',
         ...input,
-      },
+      } as never,
       workspacePath,
     });
     await expect(action.handler(ctx)).rejects.toThrow(message);

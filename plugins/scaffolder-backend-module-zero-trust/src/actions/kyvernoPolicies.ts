@@ -31,11 +31,19 @@ const INPUT = {
       )
       .max(64)
       .default([]),
+  failureAction: z =>
+    z
+      .enum(['Enforce', 'Audit'], {
+        description:
+          'Enforce denies violating requests; Audit admits them and reports the violations in PolicyReports (to roll the baseline out on a running cluster)',
+      })
+      .default('Enforce'),
 } satisfies InputShape;
 
 /**
- * `zerotrust:policies:kyverno`: writes the Zero Trust baseline as Kyverno ClusterPolicies in
- * Enforce — the exact rules `zerotrust:manifests:validate` checks — one file per policy.
+ * `zerotrust:policies:kyverno`: writes the Zero Trust baseline as Kyverno ClusterPolicies (Enforce,
+ * or Audit to roll it out) — the exact rules `zerotrust:manifests:validate` checks — one file per
+ * policy.
  *
  * @public
  */
@@ -43,7 +51,7 @@ export function createKyvernoPoliciesAction() {
   return createTemplateAction({
     id: 'zerotrust:policies:kyverno',
     description:
-      'Writes the Zero Trust policy baseline as Kyverno ClusterPolicies (Enforce): Pod Security restricted, read-only root filesystem, no latest tags, default-deny NetworkPolicy, mTLS STRICT and an AuthorizationPolicy per workload — the same rules zerotrust:manifests:validate applies.',
+      'Writes the Zero Trust policy baseline as Kyverno ClusterPolicies (Enforce, or Audit to roll it out): Pod Security restricted, read-only root filesystem, no latest tags, default-deny NetworkPolicy, mTLS STRICT and an AuthorizationPolicy per workload — the same rules zerotrust:manifests:validate applies.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -69,7 +77,10 @@ export function createKyvernoPoliciesAction() {
         ]),
       ];
       const files = Object.fromEntries(
-        zeroTrustKyvernoPolicies({ excludedNamespaces }).map(policy => [
+        zeroTrustKyvernoPolicies({
+          excludedNamespaces,
+          failureAction: input.failureAction,
+        }).map(policy => [
           `${policy.metadata.name}.yaml`,
           new YAML.Document(policy, { aliasDuplicateObjects: false }).toString({
             lineWidth: 0,
@@ -78,9 +89,9 @@ export function createKyvernoPoliciesAction() {
       );
       const written = await writeFiles(ctx.workspacePath, folder, files);
       ctx.logger.info(
-        `Wrote ${
-          Object.keys(files).length
-        } ClusterPolicies excluding ${excludedNamespaces.join(', ')}`,
+        `Wrote ${Object.keys(files).length} ClusterPolicies (${
+          input.failureAction
+        }) excluding ${excludedNamespaces.join(', ')}`,
       );
       ctx.output('files', written);
     },

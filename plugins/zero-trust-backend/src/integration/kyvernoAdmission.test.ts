@@ -101,15 +101,8 @@ describe('generated manifests through real Kyverno admission', () => {
     );
 
   async function applyPolicies(failureAction: 'Enforce' | 'Audit') {
-    for (const policy of zeroTrustKyvernoPolicies()) {
-      await apply(
-        JSON.parse(
-          JSON.stringify(policy).replaceAll(
-            '"failureAction":"Enforce"',
-            `"failureAction":"${failureAction}"`,
-          ),
-        ),
-      );
+    for (const policy of zeroTrustKyvernoPolicies({ failureAction })) {
+      await apply(policy as KubernetesObject);
     }
     const custom = cluster().kubeConfig().makeApiClient(CustomObjectsApi);
     await eventually(async () => {

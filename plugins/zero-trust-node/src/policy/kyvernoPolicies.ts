@@ -604,12 +604,18 @@ export interface KyvernoPolicyOptions {
    * {@link checkManifests} skips. A platform adds its own agents (falco, kube-bench, …).
    */
   excludedNamespaces?: readonly string[];
+  /**
+   * `Enforce` (default) denies a violating request; `Audit` admits it and reports the violation
+   * in Kyverno's PolicyReports: how a platform rolls the baseline out on a running cluster.
+   */
+  failureAction?: 'Enforce' | 'Audit';
 }
 
 /**
- * The baseline as Kyverno ClusterPolicies (Enforce), the same rules {@link checkManifests}
- * applies, for the platform template to ship. The pod security policies follow kyverno/policies
- * and rely on Kyverno's autogen for pod controllers, plus explicit rules for Argo Rollouts.
+ * The baseline as Kyverno ClusterPolicies (Enforce unless asked otherwise), the same rules
+ * {@link checkManifests} applies, for the platform template to ship. The pod security policies
+ * follow kyverno/policies and rely on Kyverno's autogen for pod controllers, plus explicit rules
+ * for Argo Rollouts.
  *
  * @public
  */
@@ -622,17 +628,23 @@ export function zeroTrustKyvernoPolicies(
     ...setLevelPolicies(),
   ];
   const namespaces = options.excludedNamespaces;
-  if (!namespaces) {
-    return policies;
-  }
-  const exclude = { any: [{ resources: { namespaces: [...namespaces] } }] };
+  const failureAction = options.failureAction ?? 'Enforce';
   return policies.map(policy => ({
     ...policy,
     spec: {
       ...policy.spec,
-      rules: (policy.spec.rules as Record<string, unknown>[]).map(rule => ({
+      rules: (policy.spec.rules as Record<string, any>[]).map(rule => ({
         ...rule,
-        exclude,
+        ...(namespaces
+          ? {
+              exclude: {
+                any: [{ resources: { namespaces: [...namespaces] } }],
+              },
+            }
+          : {}),
+        ...(rule.validate
+          ? { validate: { ...rule.validate, failureAction } }
+          : {}),
       })),
     },
   }));
