@@ -9,7 +9,6 @@ import { currencyservice } from '../../__fixtures__/postures';
 import { NeedsAttention } from './NeedsAttention';
 import { attentionOf } from './attention';
 
-jest.setTimeout(20_000);
 
 const passing: EntityPosture = {
   ...currencyservice,
