@@ -19,9 +19,7 @@ describe('ControlStatusChip', () => {
       expect(chip).toHaveTextContent(status);
     }
     const titles = CONTROL_STATUSES.map(s =>
-      screen
-        .getByRole('img', { name: `status: ${s}` })
-        .getAttribute('title'),
+      screen.getByRole('img', { name: `status: ${s}` }).getAttribute('title'),
     );
     expect(new Set(titles).size).toBe(CONTROL_STATUSES.length);
     expect(

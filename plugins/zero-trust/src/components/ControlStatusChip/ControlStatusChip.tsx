@@ -95,4 +95,3 @@ export function ControlStatusChip(props: { status: ControlStatus }) {
     />
   );
 }
-

@@ -9,7 +9,6 @@ import { currencyservice } from '../../__fixtures__/postures';
 import { NeedsAttention } from './NeedsAttention';
 import { attentionOf } from './attention';
 
-
 const passing: EntityPosture = {
   ...currencyservice,
   score: 100,

@@ -129,7 +129,11 @@ export function NeedsAttention({ posture }: { posture: EntityPosture }) {
         )}
         {others.length > 0 && (
           <>
-            <Typography variant="subtitle2" component="h3" style={{ marginTop: 16 }}>
+            <Typography
+              variant="subtitle2"
+              component="h3"
+              style={{ marginTop: 16 }}
+            >
               Other controls
             </Typography>
             <List dense aria-label="Other controls">

@@ -75,7 +75,9 @@ export function attentionOf(result: ControlResult): Attention {
         drift?.declaredNotAllowed.length
           ? `Allow ${drift.declaredNotAllowed
               .map(x => x.principal)
-              .join(', ')} in the AuthorizationPolicy, or remove the dependency from the catalog`
+              .join(
+                ', ',
+              )} in the AuthorizationPolicy, or remove the dependency from the catalog`
           : '',
         drift?.allowedNotDeclared.length
           ? `Declare ${drift.allowedNotDeclared
@@ -158,8 +160,7 @@ export function attentionOf(result: ControlResult): Attention {
         objects: top.length
           ? some(
               top.map(
-                v =>
-                  `${v.resource} ${v.installedVersion ?? ''} in ${v.image}`,
+                v => `${v.resource} ${v.installedVersion ?? ''} in ${v.image}`,
               ),
             )
           : fromEvidence(result),
@@ -262,7 +263,9 @@ export function attentionOf(result: ControlResult): Attention {
         ]),
         fix: [
           excessive.length
-            ? `Remove the binding of ${excessive[0].role.kind} ${excessive[0].role.name} (${excessive[0].reasons.join(', ')})`
+            ? `Remove the binding of ${excessive[0].role.kind} ${
+                excessive[0].role.name
+              } (${excessive[0].reasons.join(', ')})`
             : '',
           shared.length
             ? `Run the workload as its own ServiceAccount (serviceAccountName), ${GENERATE}`
@@ -271,7 +274,10 @@ export function attentionOf(result: ControlResult): Attention {
           .filter(Boolean)
           .join('; ')
           .concat('.')
-          .replace(/^\.$/, 'Give the workload its own least-privilege ServiceAccount.'),
+          .replace(
+            /^\.$/,
+            'Give the workload its own least-privilege ServiceAccount.',
+          ),
       };
     }
     default:

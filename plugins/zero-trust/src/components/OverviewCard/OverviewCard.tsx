@@ -53,10 +53,7 @@ export function OverviewCard(props: {
     .filter((s): s is number => s !== undefined);
   return (
     <section aria-label="Zero Trust overview">
-      <InfoCard
-        title="Zero Trust"
-        subheader={<ScoreLine posture={posture} />}
-      >
+      <InfoCard title="Zero Trust" subheader={<ScoreLine posture={posture} />}>
         <Grid container spacing={1} role="list" aria-label="Controls">
           {posture.controls.map(c => (
             <Grid item xs={12} sm={6} key={c.control} role="listitem">

@@ -14,9 +14,9 @@ export function scoreExplanation(posture: EntityPosture): string {
   const parts = [SCORE_FORMULA];
   if (b.cap) {
     parts.push(
-      `Here: weighted mean ${b.weighted}, capped at ${b.cap.limit} because a control ${
-        b.cap.because === 'fail' ? 'fails' : 'warns'
-      }.`,
+      `Here: weighted mean ${b.weighted}, capped at ${
+        b.cap.limit
+      } because a control ${b.cap.because === 'fail' ? 'fails' : 'warns'}.`,
     );
   }
   if (b.excluded.length) {

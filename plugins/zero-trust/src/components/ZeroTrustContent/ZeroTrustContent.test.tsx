@@ -50,7 +50,6 @@ function renderWith(overrides: Partial<ZeroTrustApi>, entity = component) {
 const card = (title: string) =>
   screen.getByRole('region', { name: `${title} control` });
 
-
 describe('ZeroTrustContent', () => {
   it('shows the score, one card per control and the details of each', async () => {
     await renderWith({ getPosture: async () => currencyservice });

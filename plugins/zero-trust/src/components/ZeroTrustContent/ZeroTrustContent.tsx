@@ -45,8 +45,7 @@ function ComponentView(props: {
     c => c.control === 'authorization',
   );
   const sections = [...posture.controls].sort(
-    (a, b) =>
-      SECTION_ORDER.indexOf(a.status) - SECTION_ORDER.indexOf(b.status),
+    (a, b) => SECTION_ORDER.indexOf(a.status) - SECTION_ORDER.indexOf(b.status),
   );
   return (
     <>

@@ -29,30 +29,30 @@ export function SimpleTable(props: {
   return (
     // Too wide for its column: scroll sideways rather than break words letter by letter.
     <div style={{ overflowX: 'auto' }}>
-    <Table size="small" aria-label={props.label}>
-      <TableHead>
-        <TableRow>
-          {props.columns.map(c => (
-            <TableCell key={c}>{c}</TableCell>
-          ))}
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {props.rows.map((row, i) => (
-          <TableRow key={i}>
-            {row.map((cell, j) => (
-              // The first column names the row: keep it on one line. Others wrap between words.
-              <TableCell
-                key={j}
-                style={j === 0 ? { whiteSpace: 'nowrap' } : wrapBetweenWords}
-              >
-                {cell}
-              </TableCell>
+      <Table size="small" aria-label={props.label}>
+        <TableHead>
+          <TableRow>
+            {props.columns.map(c => (
+              <TableCell key={c}>{c}</TableCell>
             ))}
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {props.rows.map((row, i) => (
+            <TableRow key={i}>
+              {row.map((cell, j) => (
+                // The first column names the row: keep it on one line. Others wrap between words.
+                <TableCell
+                  key={j}
+                  style={j === 0 ? { whiteSpace: 'nowrap' } : wrapBetweenWords}
+                >
+                  {cell}
+                </TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
     </div>
   );
 }
