@@ -3,9 +3,10 @@ import { HumanDuration } from '@backstage/types';
 export interface Config {
   /**
    * Configuration of the Zero Trust backend plugin. Live clusters are configured once, under
-   * `kubernetes.clusterLocatorMethods` (type `config`), shared with Backstage's kubernetes plugin:
-   * `url`, `name`, `serviceAccountToken`, `caData`/`caFile`, `skipTLSVerify`, and `authProvider`
-   * `serviceAccount` (the backend's own projected token) are honoured.
+   * `kubernetes.clusterLocatorMethods`, shared with Backstage's kubernetes plugin, whose locators
+   * (`config`, `catalog`, `gke`, `localKubectlProxy`) and auth strategies (`serviceAccount`, `aws`,
+   * `azure`, `googleServiceAccount`, `localKubectlProxy`, …) the backend reuses. Strategies that
+   * need the signed-in user's token (`google`, `oidc`, `aks`) cannot serve background reads.
    */
   zeroTrust?: {
     /**
@@ -45,6 +46,8 @@ export interface Config {
       recheckInterval?: HumanDuration | string;
       /** A cluster whose caches have not synced for this long is reported stale (default 10 minutes). */
       staleAfter?: HumanDuration | string;
+      /** How often the cluster locators are asked again for the clusters (default 5 minutes). */
+      refreshInterval?: HumanDuration | string;
     };
     /** Size limits that protect the backend's memory. */
     limits?: {

@@ -6,3 +6,5 @@
  */
 
 export { zeroTrustPlugin as default } from './plugin';
+export { zeroTrustClusterAccessExtensionPoint } from './sources/clusterAccessExtensionPoint';
+export type { ZeroTrustClusterAccessExtensionPoint } from './sources/clusterAccessExtensionPoint';

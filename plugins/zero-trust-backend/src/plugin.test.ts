@@ -69,7 +69,14 @@ async function startBackend(
             clusterLocatorMethods: [
               {
                 type: 'config',
-                clusters: [{ name: 'prod', url: 'https://127.0.0.1:1' }],
+                clusters: [
+                  {
+                    name: 'prod',
+                    url: 'https://127.0.0.1:1',
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: 'token',
+                  },
+                ],
               },
             ],
           },

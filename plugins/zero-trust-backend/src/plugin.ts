@@ -3,11 +3,18 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  AuthenticationStrategy,
+  KubernetesClusterSupplierFactory,
+  KubernetesClustersSupplier,
+} from '@backstage/plugin-kubernetes-node';
 import { zeroTrustPermissions } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { createRouter } from './service/router';
 import { ClusterRegistry } from './service/ClusterRegistry';
 import { PostureService } from './service/PostureService';
 import { readCollectorSettings } from './service/collectorSettings';
+import { KubernetesClusterAccess } from './sources/clusterAccess';
+import { zeroTrustClusterAccessExtensionPoint } from './sources/clusterAccessExtensionPoint';
 
 /**
  * The Zero Trust backend plugin: each catalog component's posture, with evidence.
@@ -17,6 +24,29 @@ import { readCollectorSettings } from './service/collectorSettings';
 export const zeroTrustPlugin = createBackendPlugin({
   pluginId: 'zero-trust',
   register(env) {
+    let clusterSupplier:
+      | KubernetesClustersSupplier
+      | KubernetesClusterSupplierFactory
+      | undefined;
+    const authStrategies = new Map<string, AuthenticationStrategy>();
+    env.registerExtensionPoint(zeroTrustClusterAccessExtensionPoint, {
+      addClusterSupplier(supplier) {
+        if (clusterSupplier) {
+          throw new Error(
+            'Zero Trust: a cluster supplier has already been registered',
+          );
+        }
+        clusterSupplier = supplier;
+      },
+      addAuthStrategy(key, strategy) {
+        if (/\s/.test(key)) {
+          throw new Error(
+            `Zero Trust: auth strategy key "${key}" must not contain whitespace`,
+          );
+        }
+        authStrategies.set(key, strategy);
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -26,6 +56,7 @@ export const zeroTrustPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
       async init({
@@ -36,15 +67,32 @@ export const zeroTrustPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         lifecycle,
+        auth,
         catalog,
       }) {
         permissionsRegistry.addPermissions(zeroTrustPermissions);
-        const clusters = ClusterRegistry.fromConfig(config, logger);
-        logger.info(
-          `Zero Trust backend reads ${clusters.sources().length} cluster(s)`,
+        // Clusters are found and authenticated as Backstage's kubernetes plugin does.
+        const clusterAccess = new KubernetesClusterAccess({
+          config,
+          logger,
+          catalog,
+          auth,
+          clusterSupplier,
+          authStrategies,
+        });
+        const clusters = ClusterRegistry.fromConfig(
+          config,
+          logger,
+          clusterAccess,
         );
-        // Informers run for the backend's lifetime; page views only read their caches.
-        lifecycle.addStartupHook(() => clusters.start());
+        // Informers run for the backend's lifetime; page views only read their caches. The
+        // catalog locator needs the catalog, so clusters are resolved once the backend started.
+        lifecycle.addStartupHook(async () => {
+          await clusters.start();
+          logger.info(
+            `Zero Trust backend reads ${clusters.sources().length} cluster(s)`,
+          );
+        });
         lifecycle.addShutdownHook(() => clusters.stop());
         httpRouter.use(
           await createRouter({
@@ -55,6 +103,7 @@ export const zeroTrustPlugin = createBackendPlugin({
               clusters,
               catalog,
               readCollectorSettings(config),
+              logger,
             ),
             clusters,
           }),

@@ -35,7 +35,10 @@ const COLLECTORS: { [C in ControlId]?: Collector<C> } = {
  * Runs every collector, in the order the controls are shown. A collector that throws (a bug, or an
  * object shaped in a way nobody anticipated) yields `unknown` with the reason, never a failed page.
  */
-export function runCollectors(ctx: CollectorContext): ControlResult[] {
+export function runCollectors(
+  ctx: CollectorContext,
+  onError?: (control: ControlId, error: Error) => void,
+): ControlResult[] {
   return ZERO_TRUST_CONTROLS.map(({ id }) => {
     const collector = COLLECTORS[id] as Collector<typeof id> | undefined;
     if (!collector) {
@@ -50,6 +53,7 @@ export function runCollectors(ctx: CollectorContext): ControlResult[] {
     try {
       return collector(ctx) as ControlResult;
     } catch (e) {
+      onError?.(id, e as Error);
       return {
         control: id,
         status: 'unknown',

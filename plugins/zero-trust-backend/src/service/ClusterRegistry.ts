@@ -2,47 +2,78 @@ import path from 'node:path';
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterHealth } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { LiveClusterSource } from '../sources/LiveClusterSource';
+import {
+  LiveClusterOptions,
+  LiveClusterSource,
+} from '../sources/LiveClusterSource';
 import { SnapshotClusterSource } from '../sources/SnapshotClusterSource';
 import {
+  readClusterRefreshMs,
   readLiveClusterOptions,
-  readLiveClusters,
+  readLocalKubeconfig,
 } from '../sources/clusterConfig';
+import {
+  LiveClusterConfig,
+  LiveClusterResolver,
+} from '../sources/clusterAccess';
 import { ClusterSource } from '../sources/types';
 
+interface LiveEntry {
+  source: LiveClusterSource;
+  fingerprint?: string;
+}
+
 /**
- * Every cluster the backend reads: live ones (Backstage's `kubernetes.clusterLocatorMethods`, plus
- * `zeroTrust.kubeconfig` for local use) and read-only snapshots (`zeroTrust.snapshots`).
+ * Every cluster the backend reads: live ones (found by Backstage's kubernetes plugin's locators,
+ * through a {@link LiveClusterResolver}, plus `zeroTrust.kubeconfig` for local use) and read-only
+ * snapshots (`zeroTrust.snapshots`). Live clusters are resolved at start and again every refresh
+ * interval, as catalog and GKE locators find clusters come and go.
  */
 export class ClusterRegistry {
-  static fromConfig(config: Config, logger?: LoggerService): ClusterRegistry {
-    const options = readLiveClusterOptions(config);
-    const { clusters, skipped } = readLiveClusters(config);
-    for (const type of skipped) {
-      logger?.warn(
-        `Zero Trust: cluster locator type "${type}" is not supported; list the clusters under a "config" locator`,
-      );
-    }
-    const live = clusters.map(c =>
-      c.kubeConfig
-        ? new LiveClusterSource(c.name, c.kubeConfig, options)
-        : LiveClusterSource.misconfigured(c.name, c.error),
-    );
-    const snapshots = (
-      config.getOptionalConfigArray('zeroTrust.snapshots') ?? []
-    ).map(s =>
-      SnapshotClusterSource.fromDirectory(
-        s.getString('name'),
-        path.resolve(s.getString('path')),
-        { limits: options.limits },
+  static fromConfig(
+    config: Config,
+    logger?: LoggerService,
+    resolver?: LiveClusterResolver,
+  ): ClusterRegistry {
+    const options: LiveClusterOptions = {
+      ...readLiveClusterOptions(config),
+      logger,
+    };
+    const local = readLocalKubeconfig(config);
+    const fixed: ClusterSource[] = local ? [toSource(local, options)] : [];
+    fixed.push(
+      ...(config.getOptionalConfigArray('zeroTrust.snapshots') ?? []).map(s =>
+        SnapshotClusterSource.fromDirectory(
+          s.getString('name'),
+          path.resolve(s.getString('path')),
+          { limits: options.limits },
+        ),
       ),
     );
-    return new ClusterRegistry([...live, ...snapshots]);
+    return new ClusterRegistry(fixed, {
+      resolver,
+      options,
+      logger,
+      refreshMs: readClusterRefreshMs(config),
+    });
   }
 
-  constructor(private readonly all: ClusterSource[]) {
+  private readonly live = new Map<string, LiveEntry>();
+  private refreshTimer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+  private started = false;
+
+  constructor(
+    private readonly fixed: ClusterSource[],
+    private readonly dynamic: {
+      resolver?: LiveClusterResolver;
+      options?: LiveClusterOptions;
+      logger?: LoggerService;
+      refreshMs?: number;
+    } = {},
+  ) {
     const names = new Set<string>();
-    for (const source of all) {
+    for (const source of fixed) {
       if (names.has(source.name)) {
         throw new Error(`Zero Trust: duplicate cluster name "${source.name}"`);
       }
@@ -51,18 +82,88 @@ export class ClusterRegistry {
   }
 
   sources(): ClusterSource[] {
-    return this.all;
+    return [...this.fixed, ...[...this.live.values()].map(e => e.source)];
   }
 
   async start(): Promise<void> {
-    await Promise.all(this.all.map(s => s.start()));
+    this.started = true;
+    await Promise.all(this.fixed.map(s => s.start()));
+    if (!this.dynamic.resolver) return;
+    await this.refresh();
+    const every = this.dynamic.refreshMs ?? 300_000;
+    this.refreshTimer = setInterval(() => {
+      this.refresh().catch(() => {}); // refresh logs its own failures
+    }, every);
+    this.refreshTimer.unref?.();
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.all.map(s => s.stop()));
+    this.started = false;
+    clearInterval(this.refreshTimer);
+    await this.refreshing;
+    await Promise.all(this.sources().map(s => s.stop()));
+  }
+
+  /** Asks the locators for the clusters again; starts new ones, stops gone or changed ones. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.doRefresh().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const { resolver, logger } = this.dynamic;
+    if (!resolver) return;
+    let configs: LiveClusterConfig[];
+    try {
+      configs = await resolver.resolve();
+    } catch (e) {
+      logger?.error('Zero Trust: cannot resolve the live clusters', e as Error);
+      return;
+    }
+    if (!this.started) return;
+    const taken = new Set(this.fixed.map(s => s.name));
+    const wanted = new Map<string, LiveClusterConfig>();
+    for (const c of configs) {
+      if (taken.has(c.name) || wanted.has(c.name)) {
+        logger?.warn(
+          `Zero Trust: duplicate cluster name "${c.name}"; only the first is read`,
+          { cluster: c.name },
+        );
+        continue;
+      }
+      wanted.set(c.name, c);
+    }
+    const stops: Promise<void>[] = [];
+    for (const [name, entry] of this.live) {
+      const next = wanted.get(name);
+      if (!next || next.fingerprint !== entry.fingerprint || next.error) {
+        // Gone, changed, or (still) failing: rebuilt from what the locators say now.
+        this.live.delete(name);
+        stops.push(entry.source.stop());
+        if (!next) logger?.info(`Zero Trust: cluster "${name}" is gone`);
+      }
+    }
+    await Promise.all(stops);
+    for (const [name, c] of wanted) {
+      if (this.live.has(name)) continue;
+      const source = toSource(c, this.dynamic.options);
+      this.live.set(name, { source, fingerprint: c.fingerprint });
+      await source.start();
+    }
   }
 
   list(): ClusterHealth[] {
-    return this.all.map(s => s.health());
+    return this.sources().map(s => s.health());
   }
+}
+
+function toSource(
+  c: LiveClusterConfig,
+  options?: LiveClusterOptions,
+): LiveClusterSource {
+  return c.kubeConfig
+    ? new LiveClusterSource(c.name, c.kubeConfig, options)
+    : LiveClusterSource.misconfigured(c.name, c.error);
 }

@@ -1,4 +1,7 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   Entity,
   RELATION_HAS_PART,
@@ -30,6 +33,7 @@ export class PostureService {
     private readonly clusters: ClusterRegistry,
     private readonly catalog: CatalogService,
     private readonly settings: CollectorSettings = DEFAULT_COLLECTOR_SETTINGS,
+    private readonly logger?: LoggerService,
   ) {}
 
   /** A Component's posture, or a System's as the aggregate of its components. */
@@ -74,11 +78,25 @@ export class PostureService {
         'Not evaluated: no workload of this entity in the clusters the backend reads.',
       );
     } else {
-      controls = runCollectors({
-        workloads,
-        settings: this.settings,
-        now: generatedAt,
-      });
+      controls = runCollectors(
+        {
+          workloads,
+          settings: this.settings,
+          now: generatedAt,
+        },
+        (control, error) =>
+          this.logger?.error(
+            `Zero Trust: the ${control} collector failed for ${stringifyEntityRef(
+              entity,
+            )}: ${error.message}`,
+            {
+              entity: stringifyEntityRef(entity),
+              control,
+              clusters: workloads.map(w => w.cluster.name).join(','),
+              stack: error.stack,
+            },
+          ),
+      );
       drift = await this.addDrift(entity, credentials, controls);
     }
     return {

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubernetesObject, ListWatch } from '@kubernetes/client-node';
 import {
   KindSyncState,
@@ -33,12 +34,15 @@ export class KindInformer {
   private failures = 0;
   private retryTimer?: NodeJS.Timeout;
   private stopped = true;
+  // The last problem logged, so a kind retrying the same failure logs it once.
+  private logged?: string;
 
   constructor(
     readonly kind: WatchedKind,
     private readonly transport: KubeTransport,
     private readonly timing: InformerTiming,
     private readonly limits: IngestLimits,
+    private readonly log?: { logger: LoggerService; cluster: string },
   ) {}
 
   start(): void {
@@ -140,6 +144,13 @@ export class KindInformer {
   }
 
   private markSynced() {
+    if (this.logged && this.log) {
+      this.log.logger.info(
+        `Zero Trust: cluster "${this.log.cluster}": ${this.kind.kind} synced again`,
+        this.logMeta(),
+      );
+    }
+    this.logged = undefined;
     this.state = 'synced';
     this.error = undefined;
     this.failures = 0;
@@ -170,8 +181,48 @@ export class KindInformer {
       delay = Math.round(delay * (0.8 + Math.random() * 0.4));
       this.failures++;
     }
+    this.logProblem(statusCode, message);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.run(), delay);
     this.retryTimer.unref?.();
+  }
+
+  private logMeta(statusCode?: number) {
+    return {
+      cluster: this.log?.cluster,
+      kind: this.kind.group
+        ? `${this.kind.kind}.${this.kind.group}`
+        : this.kind.kind,
+      path: collectionPath(this.kind),
+      server: this.transport.server,
+      ...(statusCode ? { statusCode } : {}),
+    };
+  }
+
+  /** Logs a failed list or watch, a forbidden or missing kind, once per distinct problem. */
+  private logProblem(statusCode: number | undefined, message: string) {
+    if (!this.log) return;
+    const key = `${this.state}:${message}`;
+    if (this.logged === key) return;
+    this.logged = key;
+    const { logger, cluster } = this.log;
+    const meta = this.logMeta(statusCode);
+    const where = `cluster "${cluster}", ${meta.kind} (${meta.path})`;
+    if (this.state === 'not-installed') {
+      logger.info(
+        `Zero Trust: ${where}: not installed (HTTP 404); asked again every ${this.timing.recheckMs} ms`,
+        meta,
+      );
+    } else if (this.state === 'forbidden') {
+      logger.warn(
+        `Zero Trust: ${where}: forbidden: ${message}; grant get/list/watch (see the RBAC of the Zero Trust backend)`,
+        meta,
+      );
+    } else {
+      logger.warn(
+        `Zero Trust: ${where}: list/watch failed, retrying with backoff: ${message}`,
+        meta,
+      );
+    }
   }
 }

@@ -1,4 +1,3 @@
-import { ConfigReader } from '@backstage/config';
 import { WATCHED_KINDS } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { FakeApiServer, eventually } from '../__testUtils__/FakeApiServer';
 import {
@@ -6,7 +5,7 @@ import {
   LiveClusterOptions,
   LiveClusterSource,
 } from './LiveClusterSource';
-import { readLiveClusters } from './clusterConfig';
+import { configLocatorClusters } from '../__testUtils__/clusterAccess';
 
 const PODS = '/api/v1/pods';
 const NETPOLS = '/apis/networking.k8s.io/v1/networkpolicies';
@@ -33,28 +32,17 @@ const pod = (name: string, resourceVersion = '1') => ({
   metadata: { name, namespace: 'shop', uid: `uid-${name}`, resourceVersion },
 });
 
-function sourceFor(server: FakeApiServer, name = 'c1') {
-  const { clusters } = readLiveClusters(
-    new ConfigReader({
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name,
-                url: server.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: 'test-token',
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        ],
-      },
-    }),
-  );
-  return new LiveClusterSource(name, clusters[0].kubeConfig!, fast, kinds);
+async function sourceFor(server: FakeApiServer, name = 'c1') {
+  const [cluster] = await configLocatorClusters([
+    {
+      name,
+      url: server.url,
+      authProvider: 'serviceAccount',
+      serviceAccountToken: 'test-token',
+      skipTLSVerify: true,
+    },
+  ]);
+  return new LiveClusterSource(name, cluster.kubeConfig!, fast, kinds);
 }
 
 describe('LiveClusterSource', () => {
@@ -74,7 +62,7 @@ describe('LiveClusterSource', () => {
   it('lists in pages, then watches from the list version; reads cost no request', async () => {
     server.setCollection(PODS, [pod('a'), pod('b'), pod('c')], '42');
     server.setStatus(NETPOLS, 403);
-    source = sourceFor(server);
+    source = await sourceFor(server);
     await source.start();
 
     await eventually(() => {
@@ -123,7 +111,7 @@ describe('LiveClusterSource', () => {
 
   it('applies watch events, resumes a closed watch from its version, and relists on 410 Gone', async () => {
     server.setCollection(PODS, [pod('a')], '10');
-    source = sourceFor(server);
+    source = await sourceFor(server);
     await source.start();
     await eventually(() => expect(server.openWatches(PODS)).toBe(1));
 
@@ -173,7 +161,7 @@ describe('LiveClusterSource', () => {
 
   it('serves stale objects while the API server is down, then syncs again', async () => {
     server.setCollection(PODS, [pod('a')], '5');
-    source = sourceFor(server);
+    source = await sourceFor(server);
     await source.start();
     await eventually(() => expect(server.openWatches(PODS)).toBe(1));
 
@@ -206,8 +194,8 @@ describe('LiveClusterSource', () => {
     const silent = await FakeApiServer.start();
     silent.hang();
     server.setCollection(PODS, [pod('a')]);
-    source = sourceFor(server, 'answers');
-    const stuck = sourceFor(silent, 'silent');
+    source = await sourceFor(server, 'answers');
+    const stuck = await sourceFor(silent, 'silent');
     try {
       await Promise.all([source.start(), stuck.start()]);
       await eventually(() => {
@@ -228,7 +216,7 @@ describe('LiveClusterSource', () => {
   });
 
   it('picks up a CRD installed after start on the next recheck', async () => {
-    source = sourceFor(server);
+    source = await sourceFor(server);
     await source.start();
     await eventually(() =>
       expect(

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   ClusterHealth,
@@ -17,6 +18,8 @@ export interface LiveClusterOptions
   /** A cluster whose oldest kind was last confirmed longer ago than this is reported stale. */
   staleAfterMs: number;
   limits: IngestLimits;
+  /** Where failed lists and watches, forbidden and missing kinds are logged, with cluster, kind and path. */
+  logger?: LoggerService;
 }
 
 export const DEFAULT_LIVE_CLUSTER_OPTIONS: LiveClusterOptions = {
@@ -62,7 +65,13 @@ export class LiveClusterSource implements ClusterSource {
       for (const kind of kinds) {
         this.informers.set(
           kindKey(kind.group, kind.kind),
-          new KindInformer(kind, transport, options, options.limits),
+          new KindInformer(
+            kind,
+            transport,
+            options,
+            options.limits,
+            options.logger && { logger: options.logger, cluster: name },
+          ),
         );
       }
     }

@@ -1,114 +1,23 @@
-import fs from 'node:fs';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 import { durationToMilliseconds } from '@backstage/types';
+import { LiveClusterConfig } from './clusterAccess';
 import {
   DEFAULT_LIVE_CLUSTER_OPTIONS,
   LiveClusterOptions,
 } from './LiveClusterSource';
 
-/** A live cluster to connect to, or the reason its configuration cannot be used. */
-export type LiveClusterConfig =
-  | { name: string; kubeConfig: KubeConfig; error?: undefined }
-  | { name: string; kubeConfig?: undefined; error: string };
-
-// Backstage's kubernetes plugin names the auth provider either way.
-const AUTH_PROVIDER_KEY = 'kubernetes.io/auth-provider';
-const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-const IN_CLUSTER_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
+export type { LiveClusterConfig } from './clusterAccess';
 
 /**
- * The live clusters: those of `kubernetes.clusterLocatorMethods` of type `config` (shared with
- * Backstage's kubernetes plugin, so users configure clusters once) and, for local use, the context
- * named by `zeroTrust.kubeconfig`. Other locator types (`gke`, `catalog`, …) are skipped; the
- * plugin logs them.
+ * The context named by `zeroTrust.kubeconfig`, as one more live cluster for local use. The
+ * clusters shared with Backstage's kubernetes plugin come from its locators: see clusterAccess.ts.
  */
-export function readLiveClusters(
+export function readLocalKubeconfig(
   config: Config,
-  options: { inClusterTokenPath?: string; inClusterCaPath?: string } = {},
-): { clusters: LiveClusterConfig[]; skipped: string[] } {
-  const clusters: LiveClusterConfig[] = [];
-  const skipped: string[] = [];
-  for (const method of config.getOptionalConfigArray(
-    'kubernetes.clusterLocatorMethods',
-  ) ?? []) {
-    const type = method.getString('type');
-    if (type !== 'config') {
-      skipped.push(type);
-      continue;
-    }
-    for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
-      clusters.push(fromClusterConfig(cluster, options));
-    }
-  }
+): LiveClusterConfig | undefined {
   const local = config.getOptionalConfig('zeroTrust.kubeconfig');
-  if (local) {
-    clusters.push(fromKubeconfig(local));
-  }
-  return { clusters, skipped };
-}
-
-function fromClusterConfig(
-  c: Config,
-  options: { inClusterTokenPath?: string; inClusterCaPath?: string },
-): LiveClusterConfig {
-  const name = c.getString('name');
-  const authMetadata =
-    c.getOptional<Record<string, string>>('authMetadata') ?? {};
-  const authProvider =
-    authMetadata[AUTH_PROVIDER_KEY] ?? c.getOptionalString('authProvider');
-  if (authProvider !== 'serviceAccount') {
-    return {
-      name,
-      error: authProvider
-        ? `auth provider "${authProvider}" is not supported by the Zero Trust backend; use serviceAccount (a token of a ServiceAccount bound to examples/rbac)`
-        : 'no auth provider configured (authProvider: serviceAccount)',
-    };
-  }
-  const url = c.getString('url');
-  const token =
-    authMetadata.serviceAccountToken ??
-    c.getOptionalString('serviceAccountToken');
-  const tokenPath = options.inClusterTokenPath ?? IN_CLUSTER_TOKEN;
-  if (!token && !fs.existsSync(tokenPath)) {
-    return {
-      name,
-      error: `no serviceAccountToken configured and no in-cluster token at ${tokenPath}`,
-    };
-  }
-  const caData = c.getOptionalString('caData');
-  let caFile = c.getOptionalString('caFile');
-  const caPath = options.inClusterCaPath ?? IN_CLUSTER_CA;
-  if (!token && !caData && !caFile && fs.existsSync(caPath)) {
-    caFile = caPath; // running in the cluster it reads: trust its CA
-  }
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [
-      {
-        name,
-        server: url,
-        caData,
-        caFile,
-        skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
-      },
-    ],
-    users: [
-      token
-        ? { name: 'zero-trust', token }
-        : {
-            name: 'zero-trust',
-            // Re-read periodically, as projected tokens rotate.
-            authProvider: {
-              name: 'tokenFile',
-              config: { tokenFile: tokenPath },
-            },
-          },
-    ],
-    contexts: [{ name, cluster: name, user: 'zero-trust' }],
-    currentContext: name,
-  });
-  return { name, kubeConfig };
+  return local ? fromKubeconfig(local) : undefined;
 }
 
 function fromKubeconfig(c: Config): LiveClusterConfig {
@@ -173,4 +82,15 @@ export function readLiveClusterOptions(config: Config): LiveClusterOptions {
         d.limits.maxSbomComponents,
     },
   };
+}
+
+/** How often the cluster locators are asked again for the clusters (`zeroTrust.clusters.refreshInterval`, default 5 minutes). */
+export function readClusterRefreshMs(config: Config): number {
+  return config.has('zeroTrust.clusters.refreshInterval')
+    ? durationToMilliseconds(
+        readDurationFromConfig(config, {
+          key: 'zeroTrust.clusters.refreshInterval',
+        }),
+      )
+    : 300_000;
 }
