@@ -52,10 +52,10 @@ test('adservice fails the require-ro-rootfs admission check', async ({
     'Admission policy',
   );
   await expect(attention.getByRole('row').nth(2)).toContainText(
-    'Runtime alerts',
+    'Vulnerabilities',
   );
   await expect(attention.getByRole('row').nth(3)).toContainText(
-    'Vulnerabilities',
+    'Runtime alerts',
   );
   const admission = controlCard(page, 'Admission policy');
   await expect(
