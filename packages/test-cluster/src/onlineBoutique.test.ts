@@ -44,14 +44,19 @@ describe('the Online Boutique cluster state', () => {
     expect(ids.size).toBe(12); // 11 services and redis-cart
     expect(pods.every(p => p.status?.phase === 'Running')).toBe(true);
     const owners = new Set(
-      (await cluster().kubeConfig().makeApiClient(AppsV1Api).listReplicaSetForAllNamespaces()).items.map(
-        rs => rs.metadata!.uid,
-      ),
+      (
+        await cluster()
+          .kubeConfig()
+          .makeApiClient(AppsV1Api)
+          .listReplicaSetForAllNamespaces()
+      ).items.map(rs => rs.metadata!.uid),
     );
     const statefulSetPods = pods.filter(
       p => p.metadata!.ownerReferences![0].kind === 'StatefulSet',
     );
-    expect(statefulSetPods.map(p => p.metadata!.name)).toEqual(['redis-cart-0']);
+    expect(statefulSetPods.map(p => p.metadata!.name)).toEqual([
+      'redis-cart-0',
+    ]);
     expect(
       pods
         .filter(p => !statefulSetPods.includes(p))
@@ -75,9 +80,7 @@ describe('the Online Boutique cluster state', () => {
     );
     // Kyverno names a report after the uid of the resource it scopes.
     expect(
-      reports
-        .filter(r => r.scope)
-        .every(r => r.metadata.name === r.scope.uid),
+      reports.filter(r => r.scope).every(r => r.metadata.name === r.scope.uid),
     ).toBe(true);
     const failures = reports.flatMap(r =>
       (r.results ?? [])
