@@ -83,7 +83,9 @@ describe('operability logs', () => {
       );
       expect(warned).toHaveLength(2);
       expect(logger.info).toHaveBeenCalledWith(
-        expect.stringMatching(/PeerAuthentication.security.istio.io .*not installed/),
+        expect.stringMatching(
+          /PeerAuthentication.security.istio.io .*not installed/,
+        ),
         expect.objectContaining({ cluster: 'prod', path: PEER_AUTHN }),
       );
 
@@ -112,7 +114,9 @@ describe('operability logs', () => {
       },
       onError,
     );
-    const failed = results.filter(r => r.summary.startsWith('Could not evaluate'));
+    const failed = results.filter(r =>
+      r.summary.startsWith('Could not evaluate'),
+    );
     expect(failed.length).toBeGreaterThan(0);
     expect(onError).toHaveBeenCalledTimes(failed.length);
     expect(onError).toHaveBeenCalledWith(failed[0].control, expect.any(Error));
