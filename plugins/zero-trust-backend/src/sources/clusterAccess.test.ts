@@ -336,12 +336,12 @@ describe('cluster access as the kubernetes plugin has it', () => {
   });
 
   it('localKubectlProxy locator: kubectl proxy on localhost:8001, anonymously', async () => {
-    let proxy: FakeApiServer;
-    try {
-      proxy = await FakeApiServer.start(8001);
-    } catch {
-      return; // something else listens on 8001 here; the locator test needs that port
-    }
+    // The locator always reads kubectl proxy's port; a busy port fails the test, never skips it.
+    const proxy = await FakeApiServer.start(8001).catch(e => {
+      throw new Error(
+        `the localKubectlProxy locator reads http://localhost:8001, so this test needs port 8001 free on 127.0.0.1: ${e}`,
+      );
+    });
     proxy.setCollection('/api/v1/pods', [
       {
         apiVersion: 'v1',
