@@ -32,8 +32,11 @@ export function SimpleTable(props: {
       <Table size="small" aria-label={props.label}>
         <TableHead>
           <TableRow>
+            {/* Headings are single words or two: never break them mid-word. */}
             {props.columns.map(c => (
-              <TableCell key={c}>{c}</TableCell>
+              <TableCell key={c} style={{ whiteSpace: 'nowrap' }}>
+                {c}
+              </TableCell>
             ))}
           </TableRow>
         </TableHead>
