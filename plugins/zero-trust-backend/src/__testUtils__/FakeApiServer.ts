@@ -206,19 +206,23 @@ export class FakeApiServer {
   }
 }
 
-/** Polls until `check` returns without throwing (a Jest expectation), or rethrows at the deadline. */
+/**
+ * Polls until `check` returns (or resolves) without throwing, a Jest expectation, or rethrows its
+ * last error at the deadline.
+ */
 export async function eventually(
-  check: () => void,
+  check: () => void | Promise<void>,
   timeoutMs = 5000,
+  intervalMs = 20,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (e) {
       if (Date.now() > deadline) throw e;
-      await new Promise(r => setTimeout(r, 20));
+      await new Promise(r => setTimeout(r, intervalMs));
     }
   }
 }

@@ -11,6 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthenticationStrategy } from '@backstage/plugin-kubernetes-node';
 import { ClusterHealth } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { useTestCluster } from '@zero-trust-k8s/test-cluster';
+import { eventually } from '../__testUtils__/FakeApiServer';
 import request from 'supertest';
 import { serviceAccountStrategyForJest } from '../__testUtils__/clusterAccess';
 import { zeroTrustPlugin } from '../plugin';
@@ -20,19 +21,6 @@ jest.setTimeout(300_000);
 
 const NAMESPACE = 'backstage';
 
-/** Retries an async check until it passes or the time is up (then its last error). */
-async function eventually(check: () => Promise<void>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise(r => setTimeout(r, 500));
-    }
-  }
-}
 const SERVICE_ACCOUNT = 'zero-trust-backstage';
 
 // The real API server of the test cluster, reached as Backstage's kubernetes plugin reaches
@@ -147,7 +135,7 @@ describe('cluster access against a real API server', () => {
         state: 'error',
         error: expect.stringMatching(/HTTP 401/),
       });
-    }, 60_000);
+    }, 60_000, 500);
   });
 
   it('catalog locator: a kubernetes-cluster Resource with api-server, CA and auth-provider annotations, authenticated by a strategy registered through our extension point', async () => {
@@ -201,7 +189,7 @@ describe('cluster access against a real API server', () => {
       expect(
         all['from-catalog'].kinds!.filter(k => k.state === 'error'),
       ).toEqual([]);
-    }, 60_000);
+    }, 60_000, 500);
     expect(tokenRequests).toContain('from-catalog');
   });
 });
