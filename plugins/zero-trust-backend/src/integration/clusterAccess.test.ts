@@ -125,17 +125,21 @@ describe('cluster access against a real API server', () => {
         ],
       },
     });
-    await eventually(async () => {
-      const all = await clusters(server);
-      expect(podKind(all.test)).toMatchObject({ state: 'synced' });
-      // The least-privilege role reads no Secrets; every watched kind is either synced, forbidden
-      // by design or not installed, none failed.
-      expect(all.test.kinds!.filter(k => k.state === 'error')).toEqual([]);
-      expect(podKind(all['wrong-token'])).toMatchObject({
-        state: 'error',
-        error: expect.stringMatching(/HTTP 401/),
-      });
-    }, 60_000, 500);
+    await eventually(
+      async () => {
+        const all = await clusters(server);
+        expect(podKind(all.test)).toMatchObject({ state: 'synced' });
+        // The least-privilege role reads no Secrets; every watched kind is either synced, forbidden
+        // by design or not installed, none failed.
+        expect(all.test.kinds!.filter(k => k.state === 'error')).toEqual([]);
+        expect(podKind(all['wrong-token'])).toMatchObject({
+          state: 'error',
+          error: expect.stringMatching(/HTTP 401/),
+        });
+      },
+      60_000,
+      500,
+    );
   });
 
   it('catalog locator: a kubernetes-cluster Resource with api-server, CA and auth-provider annotations, authenticated by a strategy registered through our extension point', async () => {
@@ -182,14 +186,18 @@ describe('cluster access against a real API server', () => {
       ],
       strategies: { tokenRequest },
     });
-    await eventually(async () => {
-      const all = await clusters(server);
-      expect(Object.keys(all)).toEqual(['from-catalog']);
-      expect(podKind(all['from-catalog'])).toMatchObject({ state: 'synced' });
-      expect(
-        all['from-catalog'].kinds!.filter(k => k.state === 'error'),
-      ).toEqual([]);
-    }, 60_000, 500);
+    await eventually(
+      async () => {
+        const all = await clusters(server);
+        expect(Object.keys(all)).toEqual(['from-catalog']);
+        expect(podKind(all['from-catalog'])).toMatchObject({ state: 'synced' });
+        expect(
+          all['from-catalog'].kinds!.filter(k => k.state === 'error'),
+        ).toEqual([]);
+      },
+      60_000,
+      500,
+    );
     expect(tokenRequests).toContain('from-catalog');
   });
 });

@@ -93,20 +93,24 @@ describe('generated manifests through real Kyverno admission', () => {
       await apply(policy as KubernetesObject);
     }
     const custom = cluster().kubeConfig().makeApiClient(CustomObjectsApi);
-    await eventually(async () => {
-      const { items } = (await custom.listClusterCustomObject({
-        group: 'kyverno.io',
-        version: 'v1',
-        plural: 'clusterpolicies',
-      })) as { items: any[] };
-      const notReady = items.filter(
-        p =>
-          !p.status?.conditions?.some(
-            (c: any) => c.type === 'Ready' && c.status === 'True',
-          ),
-      );
-      expect(notReady.map(p => p.metadata.name)).toEqual([]);
-    }, 120_000, 1000);
+    await eventually(
+      async () => {
+        const { items } = (await custom.listClusterCustomObject({
+          group: 'kyverno.io',
+          version: 'v1',
+          plural: 'clusterpolicies',
+        })) as { items: any[] };
+        const notReady = items.filter(
+          p =>
+            !p.status?.conditions?.some(
+              (c: any) => c.type === 'Ready' && c.status === 'True',
+            ),
+        );
+        expect(notReady.map(p => p.metadata.name)).toEqual([]);
+      },
+      120_000,
+      1000,
+    );
   }
 
   it('admits every object of the generated service under the Enforce baseline', async () => {
@@ -194,10 +198,14 @@ describe('generated manifests through real Kyverno admission', () => {
         )!;
       // Kyverno's reports controller scans in the background and writes a PolicyReport per
       // resource; the backend sees it through its watch.
-      await eventually(async () => {
-        expect((await admission(entities[1])).status).toBe('fail');
-        expect((await admission(entities[0])).status).toBe('pass');
-      }, 180_000, 1000);
+      await eventually(
+        async () => {
+          expect((await admission(entities[1])).status).toBe('fail');
+          expect((await admission(entities[0])).status).toBe('pass');
+        },
+        180_000,
+        1000,
+      );
       expect(JSON.stringify(await admission(entities[1]))).toContain(
         'require-ro-rootfs',
       );
