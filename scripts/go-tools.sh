@@ -9,6 +9,8 @@
 #                  tools/kyverno, a wrapper module: Kyverno's own go.mod has replace lines, which
 #                  `go install <module>@<version>` refuses, so the wrapper repeats them
 #   argo-rollouts  the Argo Rollouts controller, from tools/argo-rollouts (a wrapper module too)
+#   kube-score     `go install github.com/zegl/kube-score/cmd/kube-score@<pinned>`: an outside judge of
+#                  the generated overlays (PDB, topology spread, probes, ephemeral storage)
 # A wrapper module's binaries are rebuilt only when its go.mod/go.sum change (a stamp holds their
 # hash). ZT_GO_TOOLS="kustomize kwok" limits the set. ZT_GO_TOOLS_CHECK=1 builds nothing: it exits
 # 3 if a tool is missing or not at the pinned version (tests use it to find the tools without
@@ -21,7 +23,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 KUSTOMIZE_VERSION="v5.8.1"
 KWOK_VERSION="v0.8.0"
-tools="${ZT_GO_TOOLS:-kustomize kwok kyverno kyverno-controllers argo-rollouts}"
+KUBE_SCORE_VERSION="v1.20.0"
+tools="${ZT_GO_TOOLS:-kustomize kwok kyverno kyverno-controllers argo-rollouts kube-score}"
 check_only="${ZT_GO_TOOLS_CHECK:-}"
 stale=""
 
@@ -50,6 +53,18 @@ install_kustomize() {
   if [ -n "$check_only" ]; then stale="$stale kustomize"; return 0; fi
   log "installing kustomize $KUSTOMIZE_VERSION into $bin_dir"
   (cd "${TMPDIR:-/tmp}" && "$go_bin" install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
+}
+
+install_kube_score() {
+  # kube-score prints no module version, so a stamp records which one was installed.
+  local stamp="$bin_dir/.kube-score.stamp"
+  if [ -x "$bin_dir/kube-score" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$KUBE_SCORE_VERSION" ]; then
+    return 0
+  fi
+  if [ -n "$check_only" ]; then stale="$stale kube-score"; return 0; fi
+  log "installing kube-score $KUBE_SCORE_VERSION into $bin_dir"
+  (cd "${TMPDIR:-/tmp}" && "$go_bin" install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION")
+  echo "$KUBE_SCORE_VERSION" >"$stamp"
 }
 
 install_kwok() {
@@ -110,7 +125,8 @@ for tool in $tools; do
         github.com/kyverno/kyverno/cmd/kyverno github.com/kyverno/kyverno/cmd/reports-controller
       ;;
     argo-rollouts) build_wrapper argo-rollouts tools/argo-rollouts rollouts-controller github.com/argoproj/argo-rollouts/cmd/rollouts-controller ;;
-    *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kwok kyverno kyverno-controllers argo-rollouts)"; exit 2 ;;
+    kube-score) install_kube_score ;;
+    *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kwok kyverno kyverno-controllers argo-rollouts kube-score)"; exit 2 ;;
   esac
 done
 if [ -n "$stale" ]; then

@@ -36,7 +36,7 @@ yarn_run() { zt_yarn "$@"; }
 
 step "build kube-apiserver harness" packages/test-cluster/scripts/build.sh
 step "fetch upstream CRDs" packages/test-cluster/scripts/fetch-crds.sh
-step "build Go tools (kustomize, KWOK, Kyverno, Argo Rollouts)" scripts/go-tools.sh
+step "build Go tools (kustomize, KWOK, Kyverno, Argo Rollouts, kube-score)" scripts/go-tools.sh
 step "type check (tsc)" yarn_run tsc
 step "lint" yarn_run backstage-cli repo lint
 step "formatting (prettier)" yarn_run prettier --check .

@@ -7,7 +7,9 @@
 #     versions, the chosen branch for Git sources), nothing uses `latest`, the baseline's ten
 #     Kyverno policies (written by zerotrust:policies:kyverno) are in Enforce and exclude the
 #     platform namespaces;
-#  2. every rendered manifest is server-side applied into a real kube-apiserver with the
+#  2. kube-score (scripts/go-tools.sh) judges each rendered kube-bench folder: the CronJob has a
+#     starting deadline and its pods are covered by a NetworkPolicy that targets them;
+#  3. every rendered manifest is server-side applied into a real kube-apiserver with the
 #     upstream CRDs (the test-cluster harness): the API server's own validation of the
 #     ClusterPolicies, Istio policies, Cilium policies, ClusterSecretStore, Argo CD objects and
 #     the kube-bench CronJob.
@@ -34,7 +36,26 @@ fail() {
 (cd "$ZT_ROOT" && node --require @backstage/cli/config/nodeTransform.cjs \
   "$here/test/dryRun.cjs" "$out") || fail "template dry-run"
 
-# 2. Server-side apply into a real API server.
+# 2. kube-score on the kube-bench CronJob, the one root hostPID workload the template adds.
+if tools="$(ZT_GO_TOOLS=kube-score ZT_GO_TOOLS_CHECK=1 "$ZT_ROOT/scripts/go-tools.sh")"; then
+  for bench in "$out"/*/security-stack/kube-bench; do
+    if verdict="$(cat "$bench"/*.yaml | "$tools/kube-score" score --output-format json - |
+      node -e '
+        const scored = JSON.parse(require("fs").readFileSync(0, "utf8"));
+        const wanted = ["cronjob-has-deadline", "pod-networkpolicy", "networkpolicy-targets-pod"];
+        const bad = wanted.filter(id => !scored.some(o =>
+          o.checks.some(c => c.check.id === id && !c.skipped && c.grade === 10)));
+        if (bad.length) { console.log(bad.join(", ")); process.exit(1); }')"; then
+      echo "ok   kube-score: ${bench#"$out"/} has a starting deadline and a NetworkPolicy on its pods"
+    else
+      fail "kube-score on ${bench#"$out"/}: ${verdict:-no output}"
+    fi
+  done
+else
+  fail "kube-score is not built: run ZT_GO_TOOLS=kube-score scripts/go-tools.sh"
+fi
+
+# 3. Server-side apply into a real API server.
 harness="$ZT_ROOT/packages/test-cluster/scripts"
 if bin="$("$harness/build.sh")" && crds="$("$harness/fetch-crds.sh")"; then
   ns="$out/namespaces"

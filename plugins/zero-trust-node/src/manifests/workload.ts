@@ -113,7 +113,11 @@ function podSpec(
       {
         name: containerName(spec),
         image: `${spec.image.repository}:${spec.image.tag}`,
-        imagePullPolicy: 'IfNotPresent',
+        // Every start re-checks the registry with this pod's own pull credentials, so a pod can
+        // never run a private image another tenant left in the node's cache (the intent of the
+        // AlwaysPullImages admission plugin, CIS Kubernetes 1.2.11; kube-score's
+        // container-image-pull-policy). With a pinned tag it costs one manifest request.
+        imagePullPolicy: 'Always',
         ...(spec.ports.length
           ? {
               ports: spec.ports.map((p, i) => ({
