@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, isError } from '@backstage/errors';
 import {
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
@@ -7,11 +7,18 @@ import { getOctokitOptions } from '@backstage/plugin-scaffolder-backend-module-g
 import {
   createTemplateAction,
   parseRepoUrl,
+  serializeDirectoryContents,
 } from '@backstage/plugin-scaffolder-node';
 import { Octokit } from '@octokit/rest';
+import fs from 'fs';
+import path from 'path';
 import { examples } from './gitopsPullRequest.examples';
-import { commitToBranch, ensurePullRequest } from './proposeChanges';
-import { readFiles, workspaceFolder } from './workspaceFiles';
+import {
+  proposeChange,
+  ProposedChange,
+  ProposedFileMode,
+} from './proposeChanges';
+import { workspaceFolder } from './workspaceFiles';
 import { InputShape, parseActionInput } from './actionInput';
 
 // A folder of the GitOps repository: segments of safe characters, none of them . or ..
@@ -22,6 +29,69 @@ const BRANCH =
   /^(?!.*\.\.)(?!.*\/\.)(?!.*\.lock$)(?!.*\/$)(?!\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+const USER = OWNER;
+const TEAM_SLUG = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * The files of a workspace folder, read as publish:github:pull-request reads them
+ * (serializeDirectoryContents, .gitignore honoured): executables get mode 100755, a link whose
+ * target is not in the workspace is committed as a link (mode 120000), a link to a file of the
+ * workspace is left out. A link that points outside the folder (absolute, or climbing out with
+ * ..) is refused: in the repository it would point outside the target folder.
+ */
+async function readSourceFolder(folder: string, sourcePath: string) {
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+    throw new InputError(`sourcePath ${sourcePath} is not a folder`);
+  }
+  const links: string[] = [];
+  const walk = async (dir: string) => {
+    for (const entry of await fs.promises.readdir(dir, {
+      withFileTypes: true,
+    })) {
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(folder, full).split(path.sep).join('/');
+      if (entry.isSymbolicLink()) {
+        const target = await fs.promises.readlink(full);
+        const resolved = path.posix.normalize(
+          path.posix.join(path.posix.dirname(relative), target),
+        );
+        if (
+          path.isAbsolute(target) ||
+          path.posix.isAbsolute(target) ||
+          resolved === '..' ||
+          resolved.startsWith('../')
+        ) {
+          throw new InputError(
+            `${relative} is a symbolic link to ${target}, outside ${sourcePath}; only links within the folder can be proposed`,
+          );
+        }
+        links.push(relative);
+      } else if (entry.isDirectory()) {
+        await walk(full);
+      }
+    }
+  };
+  await walk(folder);
+
+  let contents;
+  try {
+    contents = await serializeDirectoryContents(folder, { gitignore: true });
+  } catch (e) {
+    if (isError(e) && e.name === 'NotAllowedError') {
+      throw new InputError(`${sourcePath} holds a link that leaves it`, e);
+    }
+    throw e;
+  }
+  const files: Record<string, Buffer> = {};
+  const modes: Record<string, ProposedFileMode> = {};
+  for (const file of contents.sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    files[file.path] = file.content;
+    if (file.symlink) modes[file.path] = '120000';
+    else if (file.executable) modes[file.path] = '100755';
+  }
+  const skipped = links.filter(l => !(l in files));
+  return { files, modes, skipped };
+}
 
 const INPUT = {
   repoUrl: z =>
@@ -54,12 +124,27 @@ const INPUT = {
     z
       .boolean({ description: 'Open the pull request as a draft' })
       .default(false),
+  reviewers: z =>
+    z
+      .array(z.string(), {
+        description:
+          'GitHub users asked to review the pull request when it is opened or updated',
+      })
+      .default([]),
+  teamReviewers: z =>
+    z
+      .array(z.string(), {
+        description:
+          'Team slugs (without the organization) asked to review the pull request when it is opened or updated',
+      })
+      .default([]),
 } satisfies InputShape;
 
 /**
- * `zerotrust:gitops:pull-request`: proposes a workspace folder to a GitHub repository as a pull
- * request (branch, commit, PR) with the GitHub integration's credentials. Reruns update the same
- * branch and pull request; an unchanged rerun makes no commit.
+ * `zerotrust:gitops:pull-request`: proposes a workspace folder to a GitHub repository (github.com
+ * or GitHub Enterprise, from `integrations.github`) as a pull request, with
+ * octokit-plugin-create-pull-request as `publish:github:pull-request` does. Reruns add a commit to
+ * the same branch and update the same pull request; an unchanged rerun writes nothing.
  *
  * @public
  */
@@ -129,23 +214,78 @@ export function createGitopsPullRequestAction(options: {
           )} is not a valid branch name`,
         );
       }
+      const badReviewer = input.reviewers.find(r => !USER.test(r));
+      if (badReviewer !== undefined) {
+        throw new InputError(
+          `reviewers: ${JSON.stringify(badReviewer)} is not a GitHub user name`,
+        );
+      }
+      const badTeam = input.teamReviewers.find(t => !TEAM_SLUG.test(t));
+      if (badTeam !== undefined) {
+        throw new InputError(
+          `teamReviewers: ${JSON.stringify(
+            badTeam,
+          )} is not a team slug (give the slug without the organization)`,
+        );
+      }
       const folder = workspaceFolder(
         ctx.workspacePath,
         input.sourcePath,
         'sourcePath',
       );
-      const files = await readFiles(folder);
+      const { files, modes, skipped } = await readSourceFolder(
+        folder,
+        input.sourcePath,
+      );
       if (Object.keys(files).length === 0) {
         throw new InputError(`sourcePath ${input.sourcePath} holds no files`);
       }
+      for (const link of skipped) {
+        ctx.logger.warn(
+          `${link} is a symbolic link to a file of the workspace and is not proposed (as in publish:github:pull-request); commit the file it points to instead`,
+        );
+      }
       const repoPage = `https://${host}/${owner}/${repo}`;
+      const change: ProposedChange = {
+        owner,
+        repo,
+        files,
+        modes,
+        targetPath: input.targetPath,
+        branchName: input.branchName,
+        baseBranch: input.baseBranch,
+        commitMessage: input.commitMessage ?? input.title,
+        title: input.title,
+        body: input.description,
+        draft: input.draft,
+        reviewers: input.reviewers,
+        teamReviewers: input.teamReviewers,
+      };
 
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry run: would propose ${Object.keys(files).length} files to ${
             input.targetPath
-          } on branch ${input.branchName} of ${owner}/${repo}`,
+          } of ${repoPage} on branch ${input.branchName} (into ${
+            input.baseBranch ?? 'the default branch'
+          }), committing only those that differ:`,
         );
+        for (const file of Object.keys(files)) {
+          ctx.logger.info(
+            `  ${modes[file] ?? '100644'} ${path.posix.join(
+              input.targetPath,
+              file,
+            )}`,
+          );
+        }
+        if (input.reviewers.length || input.teamReviewers.length) {
+          ctx.logger.info(
+            `  reviewers: ${[
+              ...input.reviewers,
+              ...input.teamReviewers.map(t => `team ${t}`),
+            ].join(', ')}`,
+          );
+        }
         ctx.output('pullRequestUrl', `${repoPage}/pulls`);
         ctx.output('branchName', input.branchName);
         ctx.output('changedFiles', []);
@@ -168,50 +308,26 @@ export function createGitopsPullRequestAction(options: {
           error: (message: string) => ctx.logger.debug(message),
         },
       });
-      const change = {
-        owner,
-        repo,
-        files,
-        targetPath: input.targetPath,
-        branchName: input.branchName,
-        baseBranch: input.baseBranch,
-        commitMessage: input.commitMessage ?? input.title,
-        title: input.title,
-        body: input.description,
-        draft: input.draft,
-      };
-      // Checkpoints make a retried task reuse what a previous attempt already did on GitHub.
-      const key = `${host}/${owner}/${repo}#${input.branchName}`;
-      const commit = await ctx.checkpoint({
-        key: `zerotrust-gitops-commit:${key}`,
-        fn: async () => ({ ...(await commitToBranch(octokit, change)) }),
+      // A retried task reuses what a previous attempt already did on GitHub; a run that failed
+      // midway is finished by the next one, since proposeChange builds on the pushed branch.
+      const result = await ctx.checkpoint({
+        key: `zerotrust-gitops-pr:${host}/${owner}/${repo}#${input.branchName}`,
+        fn: async () => ({
+          ...(await proposeChange(octokit, change, { logger: ctx.logger })),
+        }),
       });
       ctx.output('branchName', input.branchName);
-      ctx.output('commitSha', commit.commitSha);
-      ctx.output('changedFiles', commit.changedFiles);
-      if (!commit.branchExists) {
-        ctx.logger.info(
-          `${owner}/${repo} already has these files on ${commit.baseBranch}; no pull request needed`,
-        );
+      if (result.commitSha) ctx.output('commitSha', result.commitSha);
+      ctx.output('changedFiles', result.changedFiles);
+      if (!result.pullRequest) {
         ctx.output(
           'pullRequestUrl',
-          `${repoPage}/tree/${commit.baseBranch}/${input.targetPath}`,
+          `${repoPage}/tree/${result.baseBranch}/${input.targetPath}`,
         );
         return;
       }
-      const pr = await ctx.checkpoint({
-        key: `zerotrust-gitops-pr:${key}`,
-        fn: async () => ({
-          ...(await ensurePullRequest(octokit, change, commit.baseBranch)),
-        }),
-      });
-      ctx.logger.info(
-        `${pr.created ? 'Opened' : 'Updated'} pull request ${pr.url} (${
-          commit.changedFiles.length
-        } files changed)`,
-      );
-      ctx.output('pullRequestUrl', pr.url);
-      ctx.output('pullRequestNumber', pr.number);
+      ctx.output('pullRequestUrl', result.pullRequest.url);
+      ctx.output('pullRequestNumber', result.pullRequest.number);
     },
   });
 }

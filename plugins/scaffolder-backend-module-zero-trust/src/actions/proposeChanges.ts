@@ -1,12 +1,21 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { Octokit } from '@octokit/rest';
 import { createHash } from 'crypto';
+import {
+  composeCreatePullRequest,
+  DELETE_FILE,
+} from 'octokit-plugin-create-pull-request';
 import path from 'path';
+
+/** Git file modes a proposed file can have: regular, executable, symbolic link. @public */
+export type ProposedFileMode = '100644' | '100755' | '120000';
 
 /** What to propose where. @public */
 export interface ProposedChange {
   owner: string;
   repo: string;
-  /** Files by path relative to `targetPath`. */
+  /** Files by path relative to `targetPath`; for a symbolic link (mode 120000), the link's target. */
   files: Record<string, Buffer>;
   /** Folder of the repository the files go to. */
   targetPath: string;
@@ -17,16 +26,26 @@ export interface ProposedChange {
   title: string;
   body: string;
   draft: boolean;
+  /** Modes by the same paths as `files`; a file without one is a regular file (100644). */
+  modes?: Record<string, ProposedFileMode>;
+  /** Users asked to review a pull request this call opens or updates. */
+  reviewers?: string[];
+  /** Team slugs asked to review a pull request this call opens or updates. */
+  teamReviewers?: string[];
+  /** Paths relative to `targetPath` to delete; absent files are ignored. */
+  deletedFiles?: string[];
 }
 
 /** @public */
 export interface ProposedChangeResult {
+  /** The branch the pull request merges into. */
   baseBranch: string;
-  commitSha: string;
-  /** Files whose content differed from the branch (or base) and were committed. */
+  /** Head of `branchName` after the call; undefined when the base branch already had everything. */
+  commitSha?: string;
+  /** Repository paths this call committed (written or deleted); empty when nothing differed. */
   changedFiles: string[];
-  /** False when the base branch already had every file: there is nothing to propose. */
-  branchExists: boolean;
+  /** The open pull request; undefined when nothing differs from the base branch. */
+  pullRequest?: { url: string; number: number; created: boolean };
 }
 
 /** The object id git gives a file's content: how we tell an unchanged file without downloading it. */
@@ -37,153 +56,364 @@ export function gitBlobSha(content: Buffer): string {
     .digest('hex');
 }
 
+type TreeEntries = Map<string, { mode: string; sha: string }>;
+
+interface FileChange {
+  path: string;
+  mode: ProposedFileMode;
+  content?: Buffer;
+  deleted?: boolean;
+}
+
 const isNotFound = (e: unknown) => (e as { status?: number }).status === 404;
 
-/**
- * Commits the files to `branchName` through the Git Data API: on top of the branch when it
- * exists (a rerun updates it), else on top of the base branch. Only files whose content differs
- * are committed, and no commit is made when nothing differs, so the same input twice changes
- * nothing. Files of the target folder that are not in `files` are kept: they may be hand-written.
- */
-export async function commitToBranch(
-  octokit: Octokit,
-  change: ProposedChange,
-): Promise<ProposedChangeResult> {
-  const { owner, repo, branchName } = change;
-  const baseBranch =
-    change.baseBranch ??
-    (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
+/** A repository-relative path: `/`-separated, no empty, `.`, `..` or `.git` segment. */
+function checkRelativePath(value: string, what: string) {
+  const segments = value.split('/');
+  const bad = segments.some(
+    s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git',
+  );
+  if (bad || /[\0\\]/.test(value)) {
+    throw new InputError(
+      `${what} ${JSON.stringify(
+        value,
+      )} must be a relative path without empty, . or .. segments`,
+    );
+  }
+}
 
-  const branchHead = await octokit.rest.git
-    .getRef({ owner, repo, ref: `heads/${branchName}` })
-    .then(r => r.data.object.sha)
-    .catch(e => {
-      if (isNotFound(e)) return undefined;
-      throw e;
+async function branchHead(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  branch: string,
+): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.rest.git.getRef({
+      owner,
+      repo,
+      ref: `heads/${branch}`,
     });
-  const parentSha =
-    branchHead ??
-    (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${baseBranch}` }))
-      .data.object.sha;
-  const parent = await octokit.rest.git.getCommit({
+    return data.object.sha;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** The files of a commit by path, or undefined when GitHub truncated the listing. */
+async function readTree(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  commitSha: string,
+): Promise<TreeEntries | undefined> {
+  const { data: commit } = await octokit.rest.git.getCommit({
     owner,
     repo,
-    commit_sha: parentSha,
+    commit_sha: commitSha,
   });
   const { data: tree } = await octokit.rest.git.getTree({
     owner,
     repo,
-    tree_sha: parent.data.tree.sha,
+    tree_sha: commit.tree.sha,
     recursive: 'true',
   });
-  const existing = new Map(
-    tree.truncated
-      ? []
-      : tree.tree.filter(e => e.type === 'blob').map(e => [e.path, e.sha]),
+  if (tree.truncated) return undefined;
+  return new Map(
+    tree.tree
+      .filter(e => e.type === 'blob' && e.path && e.sha && e.mode)
+      .map(e => [e.path!, { mode: e.mode!, sha: e.sha! }]),
   );
+}
 
-  const changed = Object.entries(change.files)
-    .map(([file, content]) => ({
-      path: path.posix.join(change.targetPath, file),
-      content,
-    }))
-    .filter(f => existing.get(f.path) !== gitBlobSha(f.content));
-
-  if (changed.length === 0) {
-    return {
-      baseBranch,
-      commitSha: parentSha,
-      changedFiles: [],
-      branchExists: branchHead !== undefined,
-    };
-  }
-
-  const entries = [];
-  for (const file of changed) {
-    const blob = await octokit.rest.git.createBlob({
-      owner,
-      repo,
-      content: file.content.toString('base64'),
-      encoding: 'base64',
-    });
-    entries.push({
-      path: file.path,
-      mode: '100644' as const,
-      type: 'blob' as const,
-      sha: blob.data.sha,
-    });
-  }
-  const newTree = await octokit.rest.git.createTree({
-    owner,
-    repo,
-    base_tree: parent.data.tree.sha,
-    tree: entries,
+/**
+ * What differs between the wanted files and a tree. Without a tree (a truncated listing) every
+ * file counts as changed; git then finds the tree unchanged and the plugin commits nothing.
+ */
+function diff(
+  wanted: FileChange[],
+  deleted: string[],
+  tree: TreeEntries | undefined,
+): FileChange[] {
+  const changed = wanted.filter(f => {
+    const existing = tree?.get(f.path);
+    return (
+      !existing ||
+      existing.mode !== f.mode ||
+      existing.sha !== gitBlobSha(f.content!)
+    );
   });
-  const commit = await octokit.rest.git.createCommit({
-    owner,
-    repo,
-    message: change.commitMessage,
-    tree: newTree.data.sha,
-    parents: [parentSha],
-  });
-  if (branchHead) {
-    // Not forced: if someone pushed to the branch meanwhile, this fails instead of dropping it.
-    await octokit.rest.git.updateRef({
-      owner,
-      repo,
-      ref: `heads/${branchName}`,
-      sha: commit.data.sha,
-      force: false,
-    });
-  } else {
-    await octokit.rest.git.createRef({
-      owner,
-      repo,
-      ref: `refs/heads/${branchName}`,
-      sha: commit.data.sha,
-    });
-  }
+  const removed = deleted
+    .filter(p => !tree || tree.has(p))
+    .map(p => ({ path: p, mode: '100644' as const, deleted: true }));
+  return [...changed, ...removed];
+}
+
+/**
+ * The Octokit the pull-request plugin gets. The plugin's `update` mode takes its parent commit
+ * from the head of the *base* branch and then force-pushes the branch: a commit someone else
+ * pushed to the branch (a review fix) would be dropped, and so would our own earlier commits,
+ * since we only hand it the files that changed. So the parent is pinned to the commit we compared
+ * against (the branch head when the branch exists) and the branch update is not forced: if the
+ * branch moves while we work, GitHub refuses the update instead of losing the other push.
+ */
+function pinnedOctokit(octokit: Octokit, parentSha: string) {
+  const committed: string[] = [];
+  const request = async (route: string, params: Record<string, unknown>) => {
+    const send = octokit.request as unknown as (
+      r: string,
+      p: Record<string, unknown>,
+    ) => Promise<any>;
+    if (route === 'GET /repos/{owner}/{repo}/commits') {
+      return send(route, { ...params, sha: parentSha });
+    }
+    if (
+      route === 'PATCH /repos/{owner}/{repo}/git/refs/{ref}' ||
+      route === 'POST /repos/{owner}/{repo}/git/refs'
+    ) {
+      try {
+        return await send(
+          route,
+          route.startsWith('PATCH') ? { ...params, force: false } : params,
+        );
+      } catch (e) {
+        if ((e as { status?: number }).status === 422) {
+          throw new ConflictError(
+            `Branch ${String(params.ref).replace(/^(refs\/)?heads\//, '')} of ${
+              params.owner
+            }/${
+              params.repo
+            } changed while the change was being proposed; run again to build on it`,
+            e,
+          );
+        }
+        throw e;
+      }
+    }
+    const response = await send(route, params);
+    if (route === 'POST /repos/{owner}/{repo}/git/commits') {
+      committed.push(response.data.sha);
+    }
+    return response;
+  };
   return {
-    baseBranch,
-    commitSha: commit.data.sha,
-    changedFiles: changed.map(f => f.path),
-    branchExists: true,
+    client: { request, graphql: octokit.graphql, log: octokit.log },
+    committed,
   };
 }
 
-/** The open pull request from the branch, or a new one. */
-export async function ensurePullRequest(
+async function findOpenPullRequest(
   octokit: Octokit,
   change: ProposedChange,
   baseBranch: string,
-): Promise<{ url: string; number: number; created: boolean }> {
-  const { owner, repo } = change;
-  const open = await octokit.rest.pulls.list({
-    owner,
-    repo,
-    head: `${owner}:${change.branchName}`,
+) {
+  const { data } = await octokit.rest.pulls.list({
+    owner: change.owner,
+    repo: change.repo,
+    head: `${change.owner}:${change.branchName}`,
     base: baseBranch,
     state: 'open',
   });
-  if (open.data.length > 0) {
+  return data[0];
+}
+
+/** Asks for reviews as publish:github:pull-request does: a refused reviewer is logged, not fatal. */
+async function requestReviewers(
+  octokit: Octokit,
+  change: ProposedChange,
+  pullNumber: number,
+  logger?: LoggerService,
+) {
+  if (!change.reviewers?.length && !change.teamReviewers?.length) return;
+  try {
+    await octokit.rest.pulls.requestReviewers({
+      owner: change.owner,
+      repo: change.repo,
+      pull_number: pullNumber,
+      reviewers: change.reviewers,
+      team_reviewers: change.teamReviewers
+        ? [...new Set(change.teamReviewers)]
+        : undefined,
+    });
+    logger?.info(
+      `Requested reviews on pull request ${pullNumber} from [${[
+        ...(change.reviewers ?? []),
+        ...(change.teamReviewers ?? []).map(t => `team ${t}`),
+      ].join(', ')}]`,
+    );
+  } catch (e) {
+    logger?.error(
+      `Failure when requesting reviewers on pull request ${pullNumber}: ${e}`,
+    );
+  }
+}
+
+/**
+ * Proposes files to a folder of a GitHub repository as a pull request, with
+ * octokit-plugin-create-pull-request doing the commit and the pull request as in
+ * `publish:github:pull-request`. On top of it:
+ *
+ * - Idempotent: only files whose content or mode differs are committed, and nothing is written
+ *   when nothing differs, so the same change twice makes one commit and one pull request. When
+ *   the base branch already has every file, there is nothing to propose: no branch, no PR.
+ * - Builds on the branch: a rerun adds a commit on top of the branch head, including commits
+ *   others pushed there, and never force-pushes (see `pinnedOctokit`).
+ * - Files of the target folder that are not in `files` are kept: they may be hand-written.
+ *   Only `deletedFiles` are removed.
+ * - A retried call after a partial failure (branch pushed, PR not opened) opens the PR.
+ *
+ * @public
+ */
+export async function proposeChange(
+  octokit: Octokit,
+  change: ProposedChange,
+  options?: { logger?: LoggerService },
+): Promise<ProposedChangeResult> {
+  const { owner, repo, branchName } = change;
+  const logger = options?.logger;
+  checkRelativePath(change.targetPath, 'targetPath');
+  const wanted: FileChange[] = Object.entries(change.files).map(
+    ([file, content]) => {
+      checkRelativePath(file, 'File');
+      const mode = change.modes?.[file] ?? '100644';
+      if (!['100644', '100755', '120000'].includes(mode)) {
+        throw new InputError(`File ${file} has an unknown mode ${mode}`);
+      }
+      return {
+        path: path.posix.join(change.targetPath, file),
+        mode,
+        content,
+      };
+    },
+  );
+  const deleted = (change.deletedFiles ?? []).map(file => {
+    checkRelativePath(file, 'Deleted file');
+    if (file in change.files) {
+      throw new InputError(`File ${file} is both written and deleted`);
+    }
+    return path.posix.join(change.targetPath, file);
+  });
+
+  const { data: repository } = await octokit.rest.repos.get({ owner, repo });
+  if (repository.permissions && !repository.permissions.push) {
+    // The plugin would fork the repository for a user token without push access.
+    throw new NotAllowedError(
+      `The GitHub credentials cannot push to ${owner}/${repo}`,
+    );
+  }
+  const baseBranch = change.baseBranch ?? repository.default_branch;
+  if (baseBranch === branchName) {
+    throw new InputError(
+      `branchName ${branchName} must differ from the base branch`,
+    );
+  }
+  const baseHead = await branchHead(octokit, owner, repo, baseBranch);
+  if (!baseHead) {
+    throw new InputError(`${owner}/${repo} has no branch ${baseBranch}`);
+  }
+  const head = await branchHead(octokit, owner, repo, branchName);
+
+  const baseTree = await readTree(octokit, owner, repo, baseHead);
+  if (diff(wanted, deleted, baseTree).length === 0) {
+    logger?.info(
+      `${owner}/${repo} already has every file on ${baseBranch}; nothing to propose`,
+    );
+    return { baseBranch, changedFiles: [] };
+  }
+  const parent = head ?? baseHead;
+  const changes =
+    head && head !== baseHead
+      ? diff(wanted, deleted, await readTree(octokit, owner, repo, head))
+      : diff(wanted, deleted, baseTree);
+
+  if (changes.length > 0) {
+    const pinned = pinnedOctokit(octokit, parent);
+    const files = Object.fromEntries(
+      changes.map(c => {
+        if (c.deleted) return [c.path, DELETE_FILE];
+        // As upstream: links as text (their target), everything else as base64 blobs.
+        const encoding = c.mode === '120000' ? 'utf-8' : 'base64';
+        return [
+          c.path,
+          { content: c.content!.toString(encoding), encoding, mode: c.mode },
+        ];
+      }),
+    );
+    const response = await composeCreatePullRequest(
+      pinned.client as unknown as Parameters<
+        typeof composeCreatePullRequest
+      >[0],
+      {
+        owner,
+        repo,
+        title: change.title,
+        body: change.body,
+        head: branchName,
+        base: baseBranch,
+        draft: change.draft,
+        update: true,
+        createWhenEmpty: false,
+        changes: [{ files, commit: change.commitMessage, emptyCommit: false }],
+      },
+    );
+    // null: git found the new tree equal to the parent's (only with a truncated listing).
+    if (response) {
+      const changedFiles = changes.map(c => c.path).sort();
+      const created = response.status === 201;
+      logger?.info(
+        `${created ? 'Opened' : 'Updated'} pull request ${
+          response.data.html_url
+        } (${changedFiles.length} files changed)`,
+      );
+      await requestReviewers(octokit, change, response.data.number, logger);
+      return {
+        baseBranch,
+        commitSha: pinned.committed[pinned.committed.length - 1] ?? parent,
+        changedFiles,
+        pullRequest: {
+          url: response.data.html_url,
+          number: response.data.number,
+          created,
+        },
+      };
+    }
+  }
+
+  // The branch already holds the change: find its pull request, or open it (a retried run whose
+  // first attempt pushed the branch but did not get to open it, or a closed pull request).
+  const open = await findOpenPullRequest(octokit, change, baseBranch);
+  if (open) {
     return {
-      url: open.data[0].html_url,
-      number: open.data[0].number,
-      created: false,
+      baseBranch,
+      commitSha: parent,
+      changedFiles: [],
+      pullRequest: { url: open.html_url, number: open.number, created: false },
     };
   }
-  const created = await octokit.rest.pulls.create({
+  if (!head) {
+    // Only reachable with a truncated listing of the base: git found nothing to commit.
+    return { baseBranch, changedFiles: [] };
+  }
+  const { data: created } = await octokit.rest.pulls.create({
     owner,
     repo,
-    head: change.branchName,
+    head: branchName,
     base: baseBranch,
     title: change.title,
     body: change.body,
     draft: change.draft,
   });
+  logger?.info(`Opened pull request ${created.html_url}`);
+  await requestReviewers(octokit, change, created.number, logger);
   return {
-    url: created.data.html_url,
-    number: created.data.number,
-    created: true,
+    baseBranch,
+    commitSha: head,
+    changedFiles: [],
+    pullRequest: {
+      url: created.html_url,
+      number: created.number,
+      created: true,
+    },
   };
 }
