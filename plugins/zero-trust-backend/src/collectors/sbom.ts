@@ -17,6 +17,7 @@ import {
   reportImageRef,
   reportsOfRunningImages,
   runningContainers,
+  staleReportNote,
 } from './lib/images';
 import { plural } from './lib/status';
 import { workloadNameOf } from './lib/workloadName';
@@ -52,13 +53,7 @@ export const collectSbom: Collector<'sbom'> = ctx => {
     // The same split the /sbom route lists from (reportItems.sbomComponents and sbomImages).
     const { running, stale } = reportsOfRunningImages(w.pods, w.reports.sbom);
     for (const report of stale) {
-      notes.push(
-        `SbomReport ${report.metadata.namespace}/${
-          report.metadata.name
-        } is for ${reportImage(
-          report,
-        )}, which no pod of this workload runs: not counted.`,
-      );
+      notes.push(staleReportNote(report, reportImage(report)));
     }
     for (const report of running) {
       evidence.add(w.cluster, report);

@@ -18,6 +18,7 @@ import {
   reportImageRef,
   reportsOfRunningImages,
   runningContainers,
+  staleReportNote,
 } from './lib/images';
 import { obj } from './lib/json';
 import { workloadNameOf } from './lib/workloadName';
@@ -75,13 +76,7 @@ export const collectVulnerabilities: Collector<'vulnerabilities'> = ctx => {
       w.reports.vulnerability,
     );
     for (const report of stale) {
-      notes.push(
-        `VulnerabilityReport ${report.metadata.namespace}/${
-          report.metadata.name
-        } is for ${reportImage(
-          report,
-        )}, which no pod of this workload runs: not counted.`,
-      );
+      notes.push(staleReportNote(report, reportImage(report)));
     }
     for (const report of counted) {
       evidence.add(w.cluster, report);

@@ -179,3 +179,8 @@ export function reportsOfRunningImages(
   }
   return result;
 }
+
+/** The note a control adds for a report it leaves out because no pod runs its image. */
+export function staleReportNote(report: KubeObject, image: string): string {
+  return `${report.kind} ${report.metadata.namespace}/${report.metadata.name} is for ${image}, which no pod of this workload runs: not counted.`;
+}
