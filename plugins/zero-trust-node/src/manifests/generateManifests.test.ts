@@ -1,8 +1,11 @@
+import { execFileSync } from 'child_process';
 import YAML from 'yaml';
 import { checkManifests } from '../policy';
 import { generateManifests, GeneratedManifests } from './generateManifests';
 import { ManifestObject } from './objectMeta';
 import { ENVIRONMENTS } from './ServiceSpec';
+import { BASELINE_VERSION } from './baselineVersion';
+import { TREE_RECORD_FILE, gitBlobSha, parseTreeRecord } from './treeRecord';
 import {
   ONLINE_BOUTIQUE_CALLS,
   ONLINE_BOUTIQUE_SERVICES,
@@ -61,11 +64,47 @@ describe('generateManifests on Online Boutique', () => {
         expect(text).not.toMatch(/&a\d|\*a\d/); // no YAML anchors or aliases
         expect(() => YAML.parse(text)).not.toThrow();
         expect(path).toMatch(
-          /^(base|overlays\/(dev|stage|prod)|argocd)\/[a-z0-9.-]+\.yaml$/,
+          /^((base|overlays\/(dev|stage|prod)|argocd)\/[a-z0-9.-]+\.yaml|zero-trust\.yaml)$/,
         );
       }
     },
   );
+
+  it.each(ONLINE_BOUTIQUE_SERVICES)(
+    '%s records its spec, the baseline version and the sha of every other file in zero-trust.yaml',
+    name => {
+      const { files, spec } = generated[name];
+      const { [TREE_RECORD_FILE]: record, ...others } = files;
+      expect(parseTreeRecord(record)).toEqual({
+        baseline: BASELINE_VERSION,
+        spec,
+        files: Object.fromEntries(
+          Object.entries(others).map(([path, text]) => [
+            path,
+            gitBlobSha(text),
+          ]),
+        ),
+      });
+      // Every other file is in the record, and the record is the only file at the root.
+      expect(Object.keys(parseTreeRecord(record).files).sort()).toEqual(
+        Object.keys(files)
+          .filter(f => f !== TREE_RECORD_FILE)
+          .sort(),
+      );
+      expect(Object.keys(files).filter(f => !f.includes('/'))).toEqual([
+        TREE_RECORD_FILE,
+      ]);
+    },
+  );
+
+  it('records the blob sha git computes for each file', () => {
+    const text = generated.cartservice.files['base/kustomization.yaml'];
+    expect(gitBlobSha(text)).toBe(
+      execFileSync('git', ['hash-object', '--stdin'], { input: text })
+        .toString()
+        .trim(),
+    );
+  });
 
   it('sets a restricted pod and container securityContext with a writable /tmp', () => {
     const pod = find(prod('cartservice'), 'Deployment').spec.template.spec;
