@@ -21,14 +21,15 @@ import {
 import { workspaceFolder } from './workspaceFiles';
 import { InputShape, parseActionInput } from './actionInput';
 
-// A folder of the GitOps repository: segments of safe characters, none of them . or ..
+// A folder of the GitOps repository: segments of safe characters, none of them ., .. or .git
 const REPO_FOLDER =
-  /^(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-// git check-ref-format, restricted to what a template would produce.
+  /^(?!.*(^|\/)(\.{1,2}|\.git)(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/i;
+// git check-ref-format, restricted to what a template would produce; no leading - or . either.
 const BRANCH =
-  /^(?!.*\.\.)(?!.*\/\.)(?!.*\.lock$)(?!.*\/$)(?!\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+  /^(?![.-])(?!.*\.\.)(?!.*\/[.-])(?!.*\.lock(\/|$))(?!.*\/$)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+// Not . or ..: in the API path /repos/{owner}/{repo}/... they would climb to another endpoint.
+const REPO = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
 const USER = OWNER;
 const TEAM_SLUG = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -197,7 +198,7 @@ export function createGitopsPullRequestAction(options: {
         throw new InputError(
           `targetPath ${JSON.stringify(
             input.targetPath,
-          )} must be a relative folder such as apps/cartservice, without . or .. segments`,
+          )} must be a relative folder such as apps/cartservice, without ., .. or .git segments`,
         );
       }
       if (!BRANCH.test(input.branchName)) {

@@ -77,7 +77,7 @@ function checkRelativePath(value: string, what: string) {
     throw new InputError(
       `${what} ${JSON.stringify(
         value,
-      )} must be a relative path without empty, . or .. segments`,
+      )} must be a relative path without empty, ., .. or .git segments`,
     );
   }
 }

@@ -1,0 +1,274 @@
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { Octokit } from '@octokit/rest';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { FakeGitHub } from './__testUtils__/fakeGitHub';
+import { proposeChange, ProposedChange } from './proposeChanges';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const REPO = 'acme/gitops';
+const BRANCH = 'zero-trust/upgrade-cartservice';
+const API = 'https://api.github.com/repos/acme/gitops';
+
+describe('proposeChange', () => {
+  let github: FakeGitHub;
+  // Failed requests are expected here (404 for a new branch, 422 on purpose): no console noise.
+  const octokit = new Octokit({
+    auth: 'ghs_test',
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  });
+
+  const change = (over: Partial<ProposedChange> = {}): ProposedChange => ({
+    owner: 'acme',
+    repo: 'gitops',
+    files: { 'base/deployment.yaml': Buffer.from('kind: Deployment\n') },
+    targetPath: 'apps/cartservice',
+    branchName: BRANCH,
+    commitMessage: 'Upgrade the cartservice baseline',
+    title: 'Upgrade cartservice',
+    body: 'Baseline v2',
+    draft: false,
+    ...over,
+  });
+
+  beforeEach(async () => {
+    github = new FakeGitHub();
+    await github.createRepo(REPO, {
+      'apps/cartservice/base/deployment.yaml': 'kind: Deployment # v1\n',
+      'apps/cartservice/base/old-policy.yaml': 'kind: NetworkPolicy\n',
+      'apps/cartservice/NOTES.md': 'hand-written\n',
+    });
+    server.use(...github.handlers());
+  });
+
+  afterEach(() => github.cleanup());
+
+  it('deletes deletedFiles that exist, ignores those that do not, and keeps the rest', async () => {
+    const result = await proposeChange(
+      octokit,
+      change({ deletedFiles: ['base/old-policy.yaml', 'base/never-was.yaml'] }),
+    );
+    expect(result).toEqual({
+      baseBranch: 'main',
+      commitSha: (await github.refs(REPO))[`refs/heads/${BRANCH}`],
+      changedFiles: [
+        'apps/cartservice/base/deployment.yaml',
+        'apps/cartservice/base/old-policy.yaml',
+      ],
+      pullRequest: {
+        url: 'https://github.com/acme/gitops/pull/1',
+        number: 1,
+        created: true,
+      },
+    });
+    expect(await github.changes(REPO, BRANCH)).toEqual({
+      'apps/cartservice/base/deployment.yaml': 'M',
+      'apps/cartservice/base/old-policy.yaml': 'D',
+    });
+    expect(await github.files(REPO, BRANCH)).toEqual({
+      'apps/cartservice/base/deployment.yaml': 'kind: Deployment\n',
+      'apps/cartservice/NOTES.md': 'hand-written\n',
+    });
+    // The plugin checks a deletion exists before asking for it; we only hand it existing ones.
+    expect(github.calls()).toContain(
+      'HEAD /repos/acme/gitops/contents/apps/cartservice/base/old-policy.yaml',
+    );
+    expect(github.calls().join('\n')).not.toContain('never-was');
+
+    // Deleting again is no change at all.
+    const before = github.requests.length;
+    const again = await proposeChange(
+      octokit,
+      change({ deletedFiles: ['base/old-policy.yaml'] }),
+    );
+    expect(again.changedFiles).toEqual([]);
+    expect(again.pullRequest).toEqual(
+      expect.objectContaining({ number: 1, created: false }),
+    );
+    expect(
+      github.requests.slice(before).filter(r => r.method !== 'GET'),
+    ).toEqual([]);
+  });
+
+  it('commits the modes it is given', async () => {
+    await proposeChange(
+      octokit,
+      change({
+        files: {
+          'bin/check.sh': Buffer.from('#!/bin/sh\n'),
+          'current.yaml': Buffer.from('base/deployment.yaml'),
+        },
+        modes: { 'bin/check.sh': '100755', 'current.yaml': '120000' },
+      }),
+    );
+    const tree = await github.tree(REPO, BRANCH);
+    expect(tree).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: 'apps/cartservice/bin/check.sh',
+          mode: '100755',
+        }),
+        expect.objectContaining({
+          path: 'apps/cartservice/current.yaml',
+          mode: '120000',
+        }),
+      ]),
+    );
+  });
+
+  it('finishes a run that pushed the branch but failed to open the pull request', async () => {
+    server.use(
+      http.post(
+        `${API}/pulls`,
+        () => HttpResponse.json({ message: 'Bad Gateway' }, { status: 502 }),
+        { once: true },
+      ),
+    );
+    await expect(proposeChange(octokit, change())).rejects.toThrow();
+    const head = (await github.refs(REPO))[`refs/heads/${BRANCH}`];
+    expect(head).toBeDefined();
+    expect(github.pullRequests(REPO)).toEqual([]);
+
+    const before = github.requests.length;
+    const result = await proposeChange(octokit, change());
+    expect(github.writes().slice(-1)).toEqual([
+      'POST /repos/acme/gitops/pulls',
+    ]);
+    expect(
+      github.requests
+        .slice(before)
+        .filter(r => r.method !== 'GET' && r.path !== '/graphql'),
+    ).toHaveLength(1);
+    expect(result).toEqual({
+      baseBranch: 'main',
+      commitSha: head,
+      changedFiles: [],
+      pullRequest: {
+        url: 'https://github.com/acme/gitops/pull/1',
+        number: 1,
+        created: true,
+      },
+    });
+    expect((await github.refs(REPO))[`refs/heads/${BRANCH}`]).toBe(head);
+  });
+
+  it('refuses to overwrite a push that lands while it works', async () => {
+    await proposeChange(octokit, change());
+    let theirs: string | undefined;
+    server.use(
+      // Someone pushes between our read of the branch and our update of it.
+      http.post(
+        `${API}/git/commits`,
+        async () => {
+          theirs = await github.push(REPO, BRANCH, {
+            'apps/cartservice/review-fix.yaml': 'fix: true\n',
+          });
+          return undefined;
+        },
+        { once: true },
+      ),
+    );
+    await expect(
+      proposeChange(
+        octokit,
+        change({ files: { 'base/deployment.yaml': Buffer.from('v3\n') } }),
+      ),
+    ).rejects.toThrow(ConflictError);
+    expect(theirs).toBeDefined();
+    expect((await github.refs(REPO))[`refs/heads/${BRANCH}`]).toBe(theirs);
+
+    // The next run builds on their commit.
+    await proposeChange(
+      octokit,
+      change({ files: { 'base/deployment.yaml': Buffer.from('v3\n') } }),
+    );
+    const [ours] = await github.log(REPO, BRANCH);
+    expect(ours.parents).toEqual([theirs]);
+    expect(
+      await github.readFile(REPO, BRANCH, 'apps/cartservice/review-fix.yaml'),
+    ).toBe('fix: true\n');
+  });
+
+  it('proposes nothing when the base branch has every file, even if the branch exists', async () => {
+    await github.push(REPO, BRANCH, { 'x.txt': 'x\n' }, { from: 'main' });
+    await github.push(REPO, 'main', {
+      'apps/cartservice/base/deployment.yaml': 'kind: Deployment\n',
+    });
+    const refs = await github.refs(REPO);
+    const result = await proposeChange(octokit, change());
+    expect(result).toEqual({ baseBranch: 'main', changedFiles: [] });
+    expect(github.writes()).toEqual([]);
+    expect(await github.refs(REPO)).toEqual(refs);
+  });
+
+  it('logs a refused reviewer and keeps the pull request', async () => {
+    const logger = mockServices.logger.mock();
+    server.use(
+      http.post(`${API}/pulls/:number/requested_reviewers`, () =>
+        HttpResponse.json(
+          {
+            message:
+              'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the acme/gitops repository.',
+          },
+          { status: 422 },
+        ),
+      ),
+    );
+    const result = await proposeChange(
+      octokit,
+      change({ reviewers: ['stranger'] }),
+      { logger },
+    );
+    expect(result.pullRequest).toEqual(
+      expect.objectContaining({ number: 1, created: true }),
+    );
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'Failure when requesting reviewers on pull request 1',
+      ),
+    );
+  });
+
+  it('refuses credentials that cannot push instead of forking', async () => {
+    await github.createRepo(
+      'other/gitops',
+      { 'README.md': '#\n' },
+      { canPush: false },
+    );
+    await expect(
+      proposeChange(octokit, change({ owner: 'other' })),
+    ).rejects.toThrow(NotAllowedError);
+    expect(github.writes()).toEqual([]);
+  });
+
+  it.each([
+    ['a file climbing out', { files: { '../x.yaml': Buffer.from('x') } }],
+    ['a file in .git', { files: { '.git/config': Buffer.from('x') } }],
+    ['an absolute file', { files: { '/etc/x': Buffer.from('x') } }],
+    ['a deletion climbing out', { deletedFiles: ['../../README.md'] }],
+    ['a targetPath climbing out', { targetPath: 'apps/../..' }],
+    ['an unknown mode', { modes: { 'base/deployment.yaml': '160000' as any } }],
+    [
+      'a file both written and deleted',
+      { deletedFiles: ['base/deployment.yaml'] },
+    ],
+  ])('refuses %s before any request', async (_d, over) => {
+    await expect(proposeChange(octokit, change(over))).rejects.toThrow(
+      InputError,
+    );
+    expect(github.requests).toEqual([]);
+  });
+
+  it('refuses a branch that is the base branch before writing', async () => {
+    await expect(
+      proposeChange(octokit, change({ branchName: 'main' })),
+    ).rejects.toThrow(/must differ from the base branch/);
+    expect(github.writes()).toEqual([]);
+  });
+});
