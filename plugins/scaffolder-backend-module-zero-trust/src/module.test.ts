@@ -26,6 +26,7 @@ describe('scaffolderModuleZeroTrust', () => {
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
     expect(ids.sort()).toEqual([
+      'zerotrust:baseline:upgrade',
       'zerotrust:catalog:resolve-dependencies',
       'zerotrust:gitops:pull-request',
       'zerotrust:manifests:generate',

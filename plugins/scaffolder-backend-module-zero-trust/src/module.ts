@@ -13,6 +13,7 @@ import { createGenerateManifestsAction } from './actions/generateManifests';
 import { createValidateManifestsAction } from './actions/validateManifests';
 import { createKyvernoPoliciesAction } from './actions/kyvernoPolicies';
 import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
+import { createBaselineUpgradeAction } from './actions/baselineUpgrade';
 
 /**
  * Registers the `zerotrust:*` scaffolder actions.
@@ -31,6 +32,8 @@ export const scaffolderModuleZeroTrust = createBackendModule({
       },
       async init({ scaffolder, catalog, config }) {
         const integrations = ScmIntegrations.fromConfig(config);
+        const githubCredentialsProvider =
+          DefaultGithubCredentialsProvider.fromIntegrations(integrations);
         scaffolder.addActions(
           createResolveDependenciesAction({ catalog }),
           createGenerateManifestsAction(),
@@ -38,8 +41,12 @@ export const scaffolderModuleZeroTrust = createBackendModule({
           createKyvernoPoliciesAction(),
           createGitopsPullRequestAction({
             integrations,
-            githubCredentialsProvider:
-              DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+            githubCredentialsProvider,
+          }),
+          createBaselineUpgradeAction({
+            catalog,
+            integrations,
+            githubCredentialsProvider,
           }),
         );
       },
