@@ -8,6 +8,7 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const yaml = require('yaml');
@@ -260,6 +261,31 @@ function checkGitops(caseId, values, all, dir) {
       `${caseId}: ${name} is not an allowed principal`,
     );
   }
+  // The record of what produced the tree: the spec, the baseline version, and the git blob sha
+  // of every other file, as `git hash-object` computes it.
+  const record = read('zero-trust.yaml');
+  assert.equal(record.kind, 'GeneratedTree', caseId);
+  assert.ok(Number.isInteger(record.baseline), `${caseId}: record baseline`);
+  assert.equal(record.spec.name, values.name);
+  assert.equal(record.spec.gitops.path, `apps/${values.name}`);
+  const blobSha = f => {
+    const bytes = fs.readFileSync(path.join(dir, 'gitops', f));
+    return crypto
+      .createHash('sha1')
+      .update(`blob ${bytes.length}\0`)
+      .update(bytes)
+      .digest('hex');
+  };
+  assert.deepEqual(
+    record.files,
+    Object.fromEntries(
+      gitops
+        .filter(f => f !== 'zero-trust.yaml')
+        .sort()
+        .map(f => [f, blobSha(f)]),
+    ),
+    `${caseId}: the record lists every generated file with its blob sha`,
+  );
   const argo = read(`argocd/${values.name}-prod.yaml`);
   assert.equal(
     argo.spec.source.repoURL,
@@ -341,6 +367,15 @@ function checkWorkspace(caseId, values, result, dir) {
   assert.equal(ann['backstage.io/kubernetes-id'], values.name);
   assert.equal(ann['backstage.io/kubernetes-namespace'], values.namespace);
   assert.equal(ann['zero-trust.io/ports'], `${values.protocol}:${values.port}`);
+  // What zerotrust:baseline:upgrade finds the component and its GitOps tree by.
+  assert.equal(
+    ann['backstage.io/source-template'],
+    'template:default/zero-trust-service',
+  );
+  assert.equal(
+    ann['zero-trust.io/gitops-record'],
+    `https://github.com/acme-shop/gitops/blob/main/apps/${values.name}/zero-trust.yaml`,
+  );
   assert.equal(catalogInfo.spec.owner, values.owner);
   assert.equal(catalogInfo.spec.system, values.system);
   assert.deepEqual(catalogInfo.spec.dependsOn ?? [], values.callees);
