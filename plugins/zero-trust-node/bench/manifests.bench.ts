@@ -2,7 +2,8 @@
  * Benchmark (not a test): generate + validate all 11 Online Boutique services, as the
  * zerotrust:manifests:generate and zerotrust:manifests:validate actions do, against a baseline
  * measured in the same run: the same generated trees rendered by the real `kustomize build`
- * instead of our in-process renderer.
+ * instead of our in-process renderer. Then the baseline upgrade of 100 generated services beside
+ * the time to generate them (upgrade.bench.ts).
  *
  *   yarn workspace @zero-trust-k8s/plugin-zero-trust-node bench [rounds]
  */
@@ -13,6 +14,7 @@ import path from 'path';
 import { performance } from 'perf_hooks';
 import YAML from 'yaml';
 import { generateManifests } from '../src/manifests';
+import { runUpgradeBench } from './upgrade.bench';
 import { checkManifests, renderManifestFolder } from '../src/policy';
 import {
   ONLINE_BOUTIQUE_SERVICES,
@@ -118,3 +120,8 @@ console.log(
     total('kustomize'),
   )}   ${(total('kustomize') / total('ours')).toFixed(1)}x`,
 );
+
+runUpgradeBench(rounds).catch(e => {
+  console.error(e);
+  process.exitCode = 1;
+});
