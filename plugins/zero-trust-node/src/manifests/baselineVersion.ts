@@ -5,6 +5,7 @@
  * @public
  */
 export interface BaselineChange {
+  /** 1, 2, 3, …: what trees record as `baseline`. */
   version: number;
   /** What the generated files gained or lost, in a sentence or two. */
   summary: string;

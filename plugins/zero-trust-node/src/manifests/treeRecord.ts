@@ -64,7 +64,11 @@ const HEADER = [
   ' reads it to roll later baselines out and to tell your edits from generated content. Do not edit.',
 ].join('\n');
 
-/** The text of `zero-trust.yaml`. */
+/**
+ * The text of `zero-trust.yaml` for a record.
+ *
+ * @public
+ */
 export function writeTreeRecord(record: TreeRecord): string {
   const files = Object.fromEntries(
     Object.entries(record.files).sort(([a], [b]) => (a < b ? -1 : 1)),
