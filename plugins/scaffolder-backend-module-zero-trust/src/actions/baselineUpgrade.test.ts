@@ -422,6 +422,38 @@ describe('zerotrust:baseline:upgrade', () => {
     );
   });
 
+  it('adds to the open pull request when main changed since, and describes what it now holds', async () => {
+    await run();
+    const [pr] = github.pullRequests(BOUTIQUE);
+    expect(pr.body).not.toContain('merged, your edit kept');
+    // Someone edits checkoutservice on main while the pull request is open.
+    const rollout = edit(
+      originals.checkoutservice[ROLLOUT_FILE],
+      PAGER_FIND,
+      PAGER_EDIT,
+    );
+    await github.push(BOUTIQUE, 'main', { [ROLLOUT]: rollout });
+
+    const { writes, output } = await run();
+
+    expect(github.pullRequests(BOUTIQUE)).toHaveLength(1);
+    expect(output.pullRequests[0]).toMatchObject({
+      number: pr.number,
+      created: false,
+    });
+    // One more commit, for checkoutservice only, and the description updated.
+    expect(
+      writes.filter(w => w.startsWith(`POST /repos/${BOUTIQUE}/git/commits`)),
+    ).toHaveLength(1);
+    expect(writes).toContain(`PATCH /repos/${BOUTIQUE}/pulls/${pr.number}`);
+    expect(pr.body).toContain(
+      '| `base/rollout-checkoutservice.yaml` | merged, your edit kept |',
+    );
+    expect(await github.readFile(BOUTIQUE, BRANCH, ROLLOUT)).toBe(
+      edit(today('checkoutservice')[ROLLOUT_FILE], PAGER_FIND, PAGER_EDIT),
+    );
+  });
+
   it('leaves a conflicting hand edit as it is and says so in the pull request', async () => {
     const generated = originals.checkoutservice[ROLLOUT_FILE];
     const edited = edit(generated, PRIORITY_FIND, PRIORITY_EDIT);
