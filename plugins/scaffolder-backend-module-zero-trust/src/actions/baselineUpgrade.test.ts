@@ -28,8 +28,8 @@ const server = setupServer();
 registerMswTestHooks(server);
 
 // Every GitHub call of the fake runs git (hash-object, mktree, commit-tree, ...): a run over three
-// services takes seconds.
-jest.setTimeout(60_000);
+// services takes seconds, and tens of seconds on a loaded CI machine.
+jest.setTimeout(120_000);
 
 const integrations = ScmIntegrations.fromConfig(
   new ConfigReader({
