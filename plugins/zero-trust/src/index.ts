@@ -10,3 +10,4 @@ export {
   EntityZeroTrustCard,
 } from './plugin';
 export * from './api';
+export type { ZeroTrustContentProps } from './components/ZeroTrustContent';

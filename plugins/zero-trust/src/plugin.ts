@@ -30,7 +30,9 @@ export const zeroTrustPlugin = createPlugin({
 });
 
 /**
- * The Zero Trust tab for `EntityLayout.Route` in legacy apps.
+ * The Zero Trust tab for `EntityLayout.Route` in legacy apps. Pass `kubernetesTabPath` (the path
+ * of your Kubernetes `EntityLayout.Route`, e.g. `/kubernetes`) to link each evidence object to
+ * the entity's Kubernetes tab.
  *
  * @public
  */

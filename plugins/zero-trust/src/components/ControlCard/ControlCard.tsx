@@ -13,39 +13,46 @@ import { ReactNode, useEffect, useState } from 'react';
 import { useLocation } from 'react-router-dom';
 import { ControlStatusChip } from '../ControlStatusChip';
 import { ControlDetails } from '../controls';
-import { SimpleTable } from '../shared/SimpleTable';
+import { EvidenceTable, evidenceRowsOf } from '../EvidenceTable';
 import { stateHelp } from './stateHelp';
 
-/** The objects that prove a control, one row per object, collapsed until asked for. */
-export function EvidenceList({ result }: { result: ControlResult }) {
+/**
+ * The objects that prove a control, one row per object, collapsed until asked for (and only
+ * rendered then). With `kubernetesTab`, each object links to the entity's Kubernetes tab.
+ */
+export function EvidenceList(props: {
+  result: ControlResult;
+  kubernetesTab?: string;
+}) {
+  const { result } = props;
   const n = result.evidence.length;
+  const title = controlTitle(result.control);
   return (
-    <Accordion elevation={0} style={{ marginTop: 8 }}>
+    <Accordion
+      elevation={0}
+      style={{ marginTop: 8 }}
+      TransitionProps={{ unmountOnExit: true }}
+    >
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
         <Typography variant="body2">
-          Evidence of {controlTitle(result.control)}: {n}{' '}
-          {n === 1 ? 'object' : 'objects'}
+          Evidence of {title}: {n} {n === 1 ? 'object' : 'objects'}
         </Typography>
       </AccordionSummary>
-      <AccordionDetails style={{ display: 'block' }}>
-        <SimpleTable
-          label={`Evidence of ${controlTitle(result.control)}`}
-          columns={[
-            'Kind',
-            'Namespace/name',
-            'Cluster',
-            'Resource version',
-            'Observed at',
-          ]}
-          empty="No object backs this result."
-          rows={result.evidence.map(e => [
-            `${e.kind} (${e.apiVersion})`,
-            e.namespace ? `${e.namespace}/${e.name}` : e.name,
-            e.cluster,
-            e.resourceVersion ?? '—',
-            e.observedAt,
-          ])}
-        />
+      <AccordionDetails
+        style={{ display: 'block' }}
+        role="group"
+        aria-label={`Evidence of ${title}`}
+      >
+        {n === 0 ? (
+          <Typography variant="body2" color="textSecondary">
+            No object backs this result.
+          </Typography>
+        ) : (
+          <EvidenceTable
+            rows={evidenceRowsOf(result)}
+            kubernetesTab={props.kubernetesTab}
+          />
+        )}
       </AccordionDetails>
     </Accordion>
   );
@@ -59,6 +66,8 @@ export function EvidenceList({ result }: { result: ControlResult }) {
 export function ControlCard(props: {
   result: ControlResult;
   clusters: ClusterHealth[];
+  /** URL of the entity's Kubernetes tab, when the app has one for the entity. */
+  kubernetesTab?: string;
   children?: ReactNode;
 }) {
   const { result } = props;
@@ -113,7 +122,7 @@ export function ControlCard(props: {
               {n}
             </Typography>
           ))}
-          <EvidenceList result={result} />
+          <EvidenceList result={result} kubernetesTab={props.kubernetesTab} />
         </AccordionDetails>
       </Accordion>
     </section>

@@ -1,10 +1,11 @@
-import { renderInTestApp } from '@backstage/test-utils';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import {
   ControlResult,
   EntityPosture,
   ZERO_TRUST_CONTROLS,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { zeroTrustApiRef } from '../../api';
 import { currencyservice } from '../../__fixtures__/postures';
 import { NeedsAttention } from './NeedsAttention';
 import { attentionOf } from './attention';
@@ -44,6 +45,43 @@ describe('NeedsAttention', () => {
       within(rollout).getByRole('img', { name: 'status: not-applicable' }),
     ).toBeInTheDocument();
   });
+});
+
+describe('NeedsAttention beside the score', () => {
+  it('puts the evidence export buttons next to the score', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[zeroTrustApiRef, {}]]}>
+        <NeedsAttention
+          posture={currencyservice}
+          entity={{
+            kind: 'Component',
+            namespace: 'default',
+            name: 'currencyservice',
+          }}
+        />
+      </TestApiProvider>,
+    );
+    const region = screen.getByRole('region', { name: 'Needs attention' });
+    const score = within(region).getByText('Score: 59/100');
+    const exports = within(region).getByRole('group', {
+      name: 'Export evidence',
+    });
+    // Same row: the container of the score's line holds the buttons.
+    const row = score.closest('p')!.parentElement!;
+    expect(row).toContainElement(exports);
+    expect(row).not.toContainElement(within(region).getByRole('table'));
+    expect(
+      within(exports)
+        .getAllByRole('button')
+        .map(b => b.textContent),
+    ).toEqual(['Export JSON', 'Export CSV', 'Export MARKDOWN']);
+  });
+
+  it('has no export buttons without an entity', async () => {
+    await renderInTestApp(<NeedsAttention posture={currencyservice} />);
+    expect(screen.queryByRole('button', { name: /^Export/ })).toBeNull();
+  });
+
 });
 
 describe('attentionOf', () => {

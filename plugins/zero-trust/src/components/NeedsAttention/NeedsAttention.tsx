@@ -1,4 +1,5 @@
 import { InfoCard, Table, TableColumn } from '@backstage/core-components';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -12,6 +13,7 @@ import {
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ReactNode } from 'react';
 import { ControlStatusChip } from '../ControlStatusChip';
+import { EvidenceExportButtons } from '../EvidenceExport';
 import { ScoreLine } from '../ScoreLine';
 import { attentionOf, systemAttentionOf } from './attention';
 
@@ -96,10 +98,16 @@ const columns: TableColumn<Row>[] = [
 const ORDER: ControlStatus[] = ['fail', 'warn'];
 
 /**
- * What to fix first: every failing, then warning, control with its reason, the object at fault
- * and the fix; every other control on one line below.
+ * What to fix first: the score with the evidence export beside it, then every failing, then
+ * warning, control with its reason, the object at fault and the fix; every other control on one
+ * line below.
  */
-export function NeedsAttention({ posture }: { posture: EntityPosture }) {
+export function NeedsAttention(props: {
+  posture: EntityPosture;
+  /** The entity whose evidence the export buttons download; no buttons without it. */
+  entity?: CompoundEntityRef;
+}) {
+  const { posture } = props;
   const attention = posture.controls
     .filter(c => ORDER.includes(c.status))
     .sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status));
@@ -108,8 +116,23 @@ export function NeedsAttention({ posture }: { posture: EntityPosture }) {
     <section aria-label="Needs attention">
       <InfoCard
         title="Needs attention"
-        subheader={<ScoreLine posture={posture} />}
+        subheader="What fails or warns, why, the object at fault and the fix"
       >
+        <div
+          style={{
+            display: 'flex',
+            flexWrap: 'wrap',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            gap: 8,
+            marginBottom: 8,
+          }}
+        >
+          <Typography variant="h6" component="p">
+            <ScoreLine posture={posture} />
+          </Typography>
+          {props.entity && <EvidenceExportButtons entity={props.entity} />}
+        </div>
         {attention.length === 0 ? (
           <Typography variant="body1" paragraph>
             Nothing needs attention: no control fails or warns.

@@ -5,6 +5,12 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { ZERO_TRUST_CONTROLS } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  AppTree,
+  appTreeApiRef,
+  coreExtensionData,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ZeroTrustApi, zeroTrustApiRef } from '../../api';
 import { currencyservice, onlineBoutique } from '../../__fixtures__/postures';
 import { ZeroTrustContent } from './ZeroTrustContent';
@@ -128,7 +134,7 @@ describe('ZeroTrustContent', () => {
       screen.getByRole('button', { name: 'Evidence of Mutual TLS: 1 object' }),
     );
     expect(
-      screen.getByRole('table', { name: 'Evidence of Mutual TLS' }),
+      screen.getByRole('group', { name: 'Evidence of Mutual TLS' }),
     ).toHaveTextContent('istio-system/default');
   });
 
@@ -348,5 +354,71 @@ describe('ZeroTrustContent', () => {
     expect(
       (await screen.findAllByText(/backend unreachable/)).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('links each evidence object to the Kubernetes tab when the app has one for the entity', async () => {
+    const kubernetesTab = {
+      spec: {
+        id: 'entity-content:kubernetes',
+        plugin: { pluginId: 'kubernetes' },
+      },
+      instance: {
+        getDataRefs: () => [],
+        getData: (ref: { id: string }) =>
+          ({
+            [EntityContentBlueprint.dataRefs.title.id]: 'Kubernetes',
+            [coreExtensionData.routePath.id]: '/kubernetes',
+          }[ref.id]),
+      },
+    };
+    const tree = {
+      nodes: new Map([['entity-content:kubernetes', kubernetesTab]]),
+    } as unknown as AppTree;
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [zeroTrustApiRef, api({ getPosture: async () => currencyservice })],
+          [appTreeApiRef, { getTree: () => ({ tree }) }],
+        ]}
+      >
+        <EntityProvider
+          entity={{
+            ...component,
+            metadata: {
+              ...component.metadata,
+              annotations: { 'backstage.io/kubernetes-id': 'currencyservice' },
+            },
+          }}
+        >
+          <ZeroTrustContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    const matrix = await screen.findByRole(
+      'region',
+      { name: 'Evidence matrix' },
+      { timeout: 10_000 },
+    );
+    const link = within(matrix).getByRole('link', {
+      name: 'istio-system/default, on the Kubernetes tab',
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/component/currencyservice/kubernetes',
+    );
+  });
+
+  it('gives the evidence no Kubernetes link when the app has no Kubernetes tab', async () => {
+    await renderWith({ getPosture: async () => currencyservice });
+    const matrix = await screen.findByRole(
+      'region',
+      { name: 'Evidence matrix' },
+      { timeout: 10_000 },
+    );
+    expect(
+      within(matrix).getByText('istio-system/default'),
+    ).toBeInTheDocument();
+    expect(within(matrix).queryByRole('link')).toBeNull();
   });
 });

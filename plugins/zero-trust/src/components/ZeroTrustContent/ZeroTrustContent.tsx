@@ -23,6 +23,7 @@ import { ReachabilityCard } from '../ReachabilityCard';
 import { SbomViewer } from '../SbomViewer';
 import { SystemMatrix } from '../SystemMatrix';
 import { VulnerabilitiesCard } from '../VulnerabilitiesCard';
+import { useKubernetesTabLink } from '../shared/kubernetesTab';
 
 // Worst first, so the sections read in the order of "Needs attention".
 const SECTION_ORDER: ControlStatus[] = [
@@ -38,6 +39,7 @@ const SECTION_ORDER: ControlStatus[] = [
 function ComponentView(props: {
   entity: CompoundEntityRef;
   posture: EntityPosture;
+  kubernetesTab?: string;
 }) {
   const { posture } = props;
   const sbom = posture.controls.find(c => c.control === 'sbom');
@@ -51,7 +53,11 @@ function ComponentView(props: {
     <>
       {sections.map(result => (
         <Grid item xs={12} key={result.control}>
-          <ControlCard result={result} clusters={posture.clusters} />
+          <ControlCard
+            result={result}
+            clusters={posture.clusters}
+            kubernetesTab={props.kubernetesTab}
+          />
         </Grid>
       ))}
       <Grid item xs={12}>
@@ -84,11 +90,26 @@ function useScrollToFragment(ready: boolean) {
   }, [ready, hash]);
 }
 
+/**
+ * Props of the Zero Trust tab.
+ *
+ * @public
+ */
+export interface ZeroTrustContentProps {
+  /**
+   * Where the kubernetes plugin's tab is under the entity page (`/kubernetes`), so each evidence
+   * object links to it; `false` never links. Left out, the new frontend system's app tree is
+   * asked whether the tab exists for the entity and where; a legacy app gets no link.
+   */
+  kubernetesTabPath?: string | false;
+}
+
 /** The Zero Trust tab of a Component or System page. */
-export function ZeroTrustContent() {
+export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
   const { entity } = useEntity();
   const api = useApi(zeroTrustApiRef);
   const ref = getCompoundEntityRef(entity);
+  const kubernetesTab = useKubernetesTabLink(entity, props.kubernetesTabPath);
   const { value, loading, error } = useAsync(
     () => api.getPosture(ref),
     [api, ref.kind, ref.namespace, ref.name],
@@ -116,17 +137,21 @@ export function ZeroTrustContent() {
         )}
       </Grid>
       <Grid item xs={12}>
-        <NeedsAttention posture={posture} />
+        <NeedsAttention posture={posture} entity={ref} />
       </Grid>
       {posture.components ? (
         <Grid item xs={12}>
           <SystemMatrix components={posture.components} />
         </Grid>
       ) : (
-        <ComponentView entity={ref} posture={posture} />
+        <ComponentView
+          entity={ref}
+          posture={posture}
+          kubernetesTab={kubernetesTab}
+        />
       )}
       <Grid item xs={12}>
-        <EvidenceMatrix entity={ref} posture={posture} />
+        <EvidenceMatrix posture={posture} kubernetesTab={kubernetesTab} />
       </Grid>
     </Grid>
   );

@@ -1,1 +1,4 @@
-export { ZeroTrustContent } from './ZeroTrustContent';
+export {
+  ZeroTrustContent,
+  type ZeroTrustContentProps,
+} from './ZeroTrustContent';

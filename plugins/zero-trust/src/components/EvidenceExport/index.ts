@@ -1,0 +1,1 @@
+export { EvidenceExportButtons } from './EvidenceExportButtons';

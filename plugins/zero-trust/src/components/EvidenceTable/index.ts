@@ -1,0 +1,6 @@
+export {
+  EvidenceTable,
+  evidenceRows,
+  evidenceRowsOf,
+  type EvidenceTableRow,
+} from './EvidenceTable';
