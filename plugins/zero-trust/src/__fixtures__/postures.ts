@@ -229,7 +229,8 @@ export const currencyservice: EntityPosture = {
         components: 120,
         licenses: [
           { license: 'MIT', count: 80 },
-          { license: 'Apache-2.0', count: 40 },
+          { license: 'Apache-2.0', count: 39 },
+          { license: 'unknown', count: 1 },
         ],
         images: [
           {
@@ -241,6 +242,7 @@ export const currencyservice: EntityPosture = {
             digest: 'sha256:0123456789abcdef0123456789abcdef',
             components: 120,
             scanner: 'Trivy',
+            types: { library: 110, application: 9, 'operating-system': 1 },
           },
         ],
       },

@@ -3,7 +3,6 @@ import { useApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import MenuItem from '@material-ui/core/MenuItem';
 import TablePagination from '@material-ui/core/TablePagination';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -13,37 +12,58 @@ import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { zeroTrustApiRef } from '../../api';
 import { SimpleTable } from '../shared/SimpleTable';
+import { ALL, FilterOption, FilterSelect } from '../shared/FilterSelect';
+import { useUrlFilters } from '../shared/useUrlFilters';
 import { saveBlob } from '../shared/format';
 
-const TYPES = [
-  'all',
-  'library',
-  'application',
-  'framework',
-  'operating-system',
-  'container',
-  'file',
-];
+/** Component types over the usable BOMs, as the sbom control counted them. */
+function typeOptions(details?: SbomDetails): FilterOption[] {
+  const counts = new Map<string, number>();
+  for (const image of details?.images ?? []) {
+    if (image.invalid) continue;
+    for (const [type, n] of Object.entries(image.types ?? {})) {
+      counts.set(type, (counts.get(type) ?? 0) + n);
+    }
+  }
+  return [...counts]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([value, count]) => ({ value, count }));
+}
+
+/**
+ * Licenses as the sbom control counted them. `unknown` stands for "none declared", which the
+ * route's license filter (a substring of a declared license) cannot match, so it is not offered.
+ */
+function licenseOptions(details?: SbomDetails): FilterOption[] {
+  return (details?.licenses ?? [])
+    .filter(l => l.license !== 'unknown' && l.count > 0)
+    .map(l => ({ value: l.license, count: l.count }));
+}
+
+const URL_DEFAULTS = { sbomName: '', sbomType: ALL, sbomLicense: ALL };
 
 /**
  * The components of the entity's SBOMs: searched, filtered by type and license and paged on the
- * server, so only one page is ever rendered whatever the size; downloadable as CycloneDX.
+ * server, so only one page is ever rendered whatever the size; downloadable as CycloneDX. The
+ * search and filters live in the URL (`?sbomName=&sbomType=&sbomLicense=`) and the filters offer
+ * only values the entity's SBOMs contain, with their counts.
  */
 export function SbomViewer(props: {
   entity: CompoundEntityRef;
   details?: SbomDetails;
 }) {
   const api = useApi(zeroTrustApiRef);
-  const [search, setSearch] = useState('');
-  const [name, setName] = useState('');
-  const [type, setType] = useState('all');
-  const [license, setLicense] = useState('all');
+  const [filters, setFilters] = useUrlFilters(URL_DEFAULTS);
+  const { sbomName: name, sbomType: type, sbomLicense: license } = filters;
+  const [search, setSearch] = useState(name);
   const [page, setPage] = useState(0);
   const [rowsPerPage, setRowsPerPage] = useState(25);
   const [downloadError, setDownloadError] = useState<Error>();
   useDebounce(
     () => {
-      setName(search);
+      if (search === name) return;
+      setFilters({ sbomName: search });
       setPage(0);
     },
     250,
@@ -53,17 +73,13 @@ export function SbomViewer(props: {
     () =>
       api.getSbom(props.entity, {
         name: name || undefined,
-        type: type === 'all' ? undefined : type,
-        license: license === 'all' ? undefined : license,
+        type: type === ALL ? undefined : type,
+        license: license === ALL ? undefined : license,
         offset: page * rowsPerPage,
         limit: rowsPerPage,
       }),
     [api, props.entity, name, type, license, page, rowsPerPage],
   );
-  const licenses = [
-    'all',
-    ...(props.details?.licenses ?? []).map(l => l.license),
-  ];
 
   const download = async () => {
     try {
@@ -100,40 +116,26 @@ export function SbomViewer(props: {
             onChange={e => setSearch(e.target.value)}
             inputProps={{ 'aria-label': 'Search components' }}
           />
-          <TextField
-            select
-            size="small"
+          <FilterSelect
+            id="zt-sbom-type"
             label="Type"
             value={type}
-            style={{ minWidth: 160 }}
-            onChange={e => {
-              setType(e.target.value);
+            options={typeOptions(props.details)}
+            onChange={v => {
+              setFilters({ sbomType: v });
               setPage(0);
             }}
-          >
-            {TYPES.map(t => (
-              <MenuItem key={t} value={t}>
-                {t}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
-            size="small"
+          />
+          <FilterSelect
+            id="zt-sbom-license"
             label="License"
             value={license}
-            style={{ minWidth: 160 }}
-            onChange={e => {
-              setLicense(e.target.value);
+            options={licenseOptions(props.details)}
+            onChange={v => {
+              setFilters({ sbomLicense: v });
               setPage(0);
             }}
-          >
-            {licenses.map(l => (
-              <MenuItem key={l} value={l}>
-                {l}
-              </MenuItem>
-            ))}
-          </TextField>
+          />
         </div>
         {loading && <LinearProgress aria-label="Loading components" />}
         {error && <ResponseErrorPanel error={error} />}

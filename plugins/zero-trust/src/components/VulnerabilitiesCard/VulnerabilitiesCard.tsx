@@ -4,114 +4,148 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import MenuItem from '@material-ui/core/MenuItem';
 import TablePagination from '@material-ui/core/TablePagination';
-import TextField from '@material-ui/core/TextField';
-import { SeverityCounts } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  SEVERITIES,
+  SeverityCounts,
+  VulnerabilityDetails,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { zeroTrustApiRef } from '../../api';
 import { SimpleTable } from '../shared/SimpleTable';
+import { ALL, FilterOption, FilterSelect } from '../shared/FilterSelect';
+import { useUrlFilters } from '../shared/useUrlFilters';
 
-const SEVERITIES: (keyof SeverityCounts)[] = [
-  'critical',
-  'high',
-  'medium',
-  'low',
-  'unknown',
-];
+type Severity = keyof SeverityCounts;
 
-/** Findings of the running images, most severe first, with the version that fixes each. */
-export function VulnerabilitiesCard(props: { entity: CompoundEntityRef }) {
+/**
+ * "At least" choices: each severity some finding has, with the number of findings at it or worse
+ * (what the filter leaves). A severity no finding has is left out: it would only repeat the next
+ * worse one.
+ */
+export function severityOptions(counts?: SeverityCounts): FilterOption[] {
+  if (!counts) return [];
+  let atLeast = 0;
+  return SEVERITIES.flatMap(s => {
+    atLeast += counts[s];
+    return counts[s] > 0 ? [{ value: s, count: atLeast }] : [];
+  });
+}
+
+const URL_DEFAULTS = { vulnSeverity: ALL, vulnFixable: '' };
+
+/**
+ * Findings of the running images, most severe first, with the version that fixes each. The
+ * filters live in the URL (`?vulnSeverity=high&vulnFixable=true`) and offer only what the
+ * findings contain: the severities present, and "Fix available" when some finding has a fix.
+ */
+export function VulnerabilitiesCard(props: {
+  entity: CompoundEntityRef;
+  /** The vulnerabilities control's details, for the number of findings with a fix. */
+  details?: VulnerabilityDetails;
+}) {
   const api = useApi(zeroTrustApiRef);
-  const [minSeverity, setMinSeverity] =
-    useState<keyof SeverityCounts>('unknown');
-  const [fixable, setFixable] = useState(false);
+  const [filters, setFilters] = useUrlFilters(URL_DEFAULTS);
+  const minSeverity = filters.vulnSeverity;
+  const fixable = filters.vulnFixable === 'true';
   const [page, setPage] = useState(0);
   const { value, loading, error } = useAsync(
     () =>
       api.getVulnerabilities(props.entity, {
-        minSeverity,
+        minSeverity:
+          minSeverity === ALL ? undefined : (minSeverity as Severity),
         fixable: fixable || undefined,
         offset: page * 25,
         limit: 25,
       }),
     [api, props.entity, minSeverity, fixable, page],
   );
+  // Counts are over every finding, before filters: stable while filtering.
+  const counts = value?.counts;
+  const total = counts ? SEVERITIES.reduce((n, s) => n + counts[s], 0) : 0;
+  const withFix = props.details?.fixable;
   return (
-    <InfoCard
-      title="Vulnerabilities"
-      subheader={
-        value
-          ? SEVERITIES.map(s => `${value.counts[s]} ${s}`).join(', ')
-          : 'Trivy VulnerabilityReports of the running images'
-      }
-    >
-      <div style={{ display: 'flex', gap: 16, marginBottom: 8 }}>
-        <TextField
-          select
-          size="small"
-          label="At least"
-          value={minSeverity}
-          style={{ minWidth: 140 }}
-          onChange={e => {
-            setMinSeverity(e.target.value as keyof SeverityCounts);
-            setPage(0);
+    <section aria-label="Vulnerabilities">
+      <InfoCard
+        title="Vulnerabilities"
+        subheader={
+          counts
+            ? SEVERITIES.map(s => `${counts[s]} ${s}`).join(', ')
+            : 'Trivy VulnerabilityReports of the running images'
+        }
+      >
+        <div
+          style={{
+            display: 'flex',
+            gap: 16,
+            marginBottom: 8,
+            alignItems: 'center',
           }}
         >
-          {SEVERITIES.map(s => (
-            <MenuItem key={s} value={s}>
-              {s}
-            </MenuItem>
-          ))}
-        </TextField>
-        <FormControlLabel
-          control={
-            <Checkbox
-              checked={fixable}
-              onChange={e => {
-                setFixable(e.target.checked);
-                setPage(0);
-              }}
+          <FilterSelect
+            id="zt-vulnerabilities-severity"
+            label="At least"
+            value={minSeverity}
+            options={severityOptions(counts)}
+            allLabel={`any severity${counts ? ` (${total})` : ''}`}
+            onChange={v => {
+              setFilters({ vulnSeverity: v });
+              setPage(0);
+            }}
+          />
+          {(fixable || (withFix ?? 0) > 0) && (
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={fixable}
+                  onChange={e => {
+                    setFilters({ vulnFixable: e.target.checked ? 'true' : '' });
+                    setPage(0);
+                  }}
+                />
+              }
+              label={`Fix available${
+                withFix === undefined ? '' : ` (${withFix})`
+              }`}
             />
-          }
-          label="Fix available"
-        />
-      </div>
-      {loading && <LinearProgress aria-label="Loading vulnerabilities" />}
-      {error && <ResponseErrorPanel error={error} />}
-      {value && (
-        <>
-          <SimpleTable
-            label="Vulnerabilities"
-            columns={[
-              'Severity',
-              'ID',
-              'Package',
-              'Installed',
-              'Fixed in',
-              'Image',
-            ]}
-            empty="No vulnerability matches."
-            rows={value.items.map(v => [
-              v.severity,
-              v.link ? <Link to={v.link}>{v.id}</Link> : v.id,
-              v.resource,
-              v.installedVersion ?? '—',
-              v.fixedVersion ?? 'no fix yet',
-              v.container ? `${v.container}: ${v.image}` : v.image,
-            ])}
-          />
-          <TablePagination
-            component="div"
-            count={value.total}
-            page={page}
-            rowsPerPage={25}
-            rowsPerPageOptions={[25]}
-            onPageChange={(_e, p) => setPage(p)}
-          />
-        </>
-      )}
-    </InfoCard>
+          )}
+        </div>
+        {loading && <LinearProgress aria-label="Loading vulnerabilities" />}
+        {error && <ResponseErrorPanel error={error} />}
+        {value && (
+          <>
+            <SimpleTable
+              label="Vulnerabilities"
+              columns={[
+                'Severity',
+                'ID',
+                'Package',
+                'Installed',
+                'Fixed in',
+                'Image',
+              ]}
+              empty="No vulnerability matches."
+              rows={value.items.map(v => [
+                v.severity,
+                v.link ? <Link to={v.link}>{v.id}</Link> : v.id,
+                v.resource,
+                v.installedVersion ?? '—',
+                v.fixedVersion ?? 'no fix yet',
+                v.container ? `${v.container}: ${v.image}` : v.image,
+              ])}
+            />
+            <TablePagination
+              component="div"
+              count={value.total}
+              page={page}
+              rowsPerPage={25}
+              rowsPerPageOptions={[25]}
+              onPageChange={(_e, p) => setPage(p)}
+            />
+          </>
+        )}
+      </InfoCard>
+    </section>
   );
 }

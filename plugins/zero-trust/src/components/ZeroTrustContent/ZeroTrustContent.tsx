@@ -43,6 +43,9 @@ function ComponentView(props: {
 }) {
   const { posture } = props;
   const sbom = posture.controls.find(c => c.control === 'sbom');
+  const vulnerabilities = posture.controls.find(
+    c => c.control === 'vulnerabilities',
+  );
   const authorization = posture.controls.find(
     c => c.control === 'authorization',
   );
@@ -74,7 +77,14 @@ function ComponentView(props: {
         />
       </Grid>
       <Grid item xs={12}>
-        <VulnerabilitiesCard entity={props.entity} />
+        <VulnerabilitiesCard
+          entity={props.entity}
+          details={
+            vulnerabilities?.control === 'vulnerabilities'
+              ? vulnerabilities.details
+              : undefined
+          }
+        />
       </Grid>
     </>
   );

@@ -1,57 +1,77 @@
-import MenuItem from '@material-ui/core/MenuItem';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
   AdmissionDetails,
+  AdmissionFinding,
   SbomDetails,
   VulnerabilityDetails,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { useState } from 'react';
 import { SimpleTable } from '../shared/SimpleTable';
+import { ALL, FilterSelect, optionsFrom } from '../shared/FilterSelect';
+import { useUrlFilters } from '../shared/useUrlFilters';
 
-const RESULTS = ['all', 'fail', 'warn', 'error', 'pass', 'skip'];
+// Results worst first, the order the Result filter offers them in.
+const RESULTS = ['fail', 'error', 'warn', 'pass', 'skip'];
 
-/** Policy results, filterable by result, policy and severity; failures first. */
+const rank = (result: string) => {
+  const i = RESULTS.indexOf(result);
+  return i === -1 ? RESULTS.length : i;
+};
+
+const severityOf = (f: AdmissionFinding) => f.severity ?? 'none';
+
+type AdmissionFilters = {
+  admissionResult: string;
+  admissionPolicy: string;
+  admissionSeverity: string;
+};
+
+/** Whether a finding passes the filters, leaving out the filter named `except`. */
+const matches = (
+  f: AdmissionFinding,
+  filters: AdmissionFilters,
+  except?: keyof AdmissionFilters,
+) =>
+  (except === 'admissionResult' ||
+    filters.admissionResult === ALL ||
+    f.result === filters.admissionResult) &&
+  (except === 'admissionPolicy' ||
+    filters.admissionPolicy === ALL ||
+    f.policy === filters.admissionPolicy) &&
+  (except === 'admissionSeverity' ||
+    filters.admissionSeverity === ALL ||
+    severityOf(f) === filters.admissionSeverity);
+
+/**
+ * Policy results, filterable by result, policy and severity; failures first. Each filter offers
+ * the values found among the findings the other two filters leave, with their counts, so no
+ * choice empties the table. The filters live in the URL (`?admissionResult=all`); without one,
+ * the table shows the failures when there are any, else everything.
+ */
 export function AdmissionDetailsView({
   details,
 }: {
   details: AdmissionDetails;
 }) {
-  const [result, setResult] = useState('fail');
-  const [policy, setPolicy] = useState('all');
-  const [severity, setSeverity] = useState('all');
-  const policies = ['all', ...new Set(details.findings.map(f => f.policy))];
-  const severities = [
-    'all',
-    ...new Set(details.findings.map(f => f.severity ?? 'none')),
-  ];
-  const rows = details.findings.filter(
-    f =>
-      (result === 'all' || f.result === result) &&
-      (policy === 'all' || f.policy === policy) &&
-      (severity === 'all' || (f.severity ?? 'none') === severity),
+  const hasFailures = details.findings.some(f => f.result === 'fail');
+  const [filters, setFilters] = useUrlFilters<keyof AdmissionFilters>({
+    admissionResult: hasFailures ? 'fail' : ALL,
+    admissionPolicy: ALL,
+    admissionSeverity: ALL,
+  });
+  const facet = (
+    key: keyof AdmissionFilters,
+    valueOf: (f: AdmissionFinding) => string,
+  ) =>
+    optionsFrom(
+      details.findings.filter(f => matches(f, filters, key)),
+      valueOf,
+    );
+  const resultOptions = facet('admissionResult', f => f.result).sort(
+    (a, b) => rank(a.value) - rank(b.value),
   );
-  const select = (
-    label: string,
-    value: string,
-    options: string[],
-    onChange: (v: string) => void,
-  ) => (
-    <TextField
-      select
-      size="small"
-      label={label}
-      value={value}
-      onChange={e => onChange(e.target.value)}
-      style={{ minWidth: 140, marginRight: 16 }}
-    >
-      {options.map(o => (
-        <MenuItem key={o} value={o}>
-          {o}
-        </MenuItem>
-      ))}
-    </TextField>
-  );
+  const rows = details.findings
+    .filter(f => matches(f, filters))
+    .sort((a, b) => rank(a.result) - rank(b.result));
   const { counts } = details;
   return (
     <>
@@ -59,10 +79,28 @@ export function AdmissionDetailsView({
         {counts.fail} failed, {counts.warn} warned, {counts.error} errors,{' '}
         {counts.pass} passed, {counts.skip} skipped.
       </Typography>
-      <div style={{ marginBottom: 8 }}>
-        {select('Result', result, RESULTS, setResult)}
-        {select('Policy', policy, policies, setPolicy)}
-        {select('Severity', severity, severities, setSeverity)}
+      <div style={{ display: 'flex', gap: 16, marginBottom: 8 }}>
+        <FilterSelect
+          id="zt-admission-result"
+          label="Result"
+          value={filters.admissionResult}
+          options={resultOptions}
+          onChange={v => setFilters({ admissionResult: v })}
+        />
+        <FilterSelect
+          id="zt-admission-policy"
+          label="Policy"
+          value={filters.admissionPolicy}
+          options={facet('admissionPolicy', f => f.policy)}
+          onChange={v => setFilters({ admissionPolicy: v })}
+        />
+        <FilterSelect
+          id="zt-admission-severity"
+          label="Severity"
+          value={filters.admissionSeverity}
+          options={facet('admissionSeverity', severityOf)}
+          onChange={v => setFilters({ admissionSeverity: v })}
+        />
       </div>
       <SimpleTable
         label="Policy results"
