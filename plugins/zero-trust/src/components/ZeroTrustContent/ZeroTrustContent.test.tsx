@@ -210,8 +210,17 @@ describe('ZeroTrustContent', () => {
     // Worst first.
     expect(rows[1]).toHaveTextContent('adservice');
     expect(
-      within(rows[1]).getByRole('img', { name: 'status: fail' }),
+      within(within(rows[1]).getAllByRole('cell')[2]).getByRole('img', {
+        name: 'status: fail',
+      }),
     ).toBeInTheDocument();
+    // Each failing control links to its section of the component's tab.
+    expect(
+      within(rows[1]).getByRole('link', { name: 'Admission policy' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/adservice/zero-trust#zt-admission',
+    );
     expect(screen.queryByText('SBOM')).not.toBeInTheDocument();
     // Needs attention names the components at fault.
     const attention = screen.getByRole('region', { name: 'Needs attention' });

@@ -7,10 +7,7 @@ import {
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
-import {
-  ControlStatus,
-  EntityPosture,
-} from '@zero-trust-k8s/plugin-zero-trust-common';
+import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { useEffect } from 'react';
 import { useLocation } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
@@ -23,18 +20,9 @@ import { ReachabilityCard } from '../ReachabilityCard';
 import { SbomViewer } from '../SbomViewer';
 import { SystemMatrix } from '../SystemMatrix';
 import { VulnerabilitiesCard } from '../VulnerabilitiesCard';
+import { useEntityPageUrl } from '../shared/entityPage';
 import { useKubernetesTabLink } from '../shared/kubernetesTab';
-
-// Worst first, so the sections read in the order of "Needs attention".
-const SECTION_ORDER: ControlStatus[] = [
-  'fail',
-  'warn',
-  'forbidden',
-  'not-installed',
-  'unknown',
-  'pass',
-  'not-applicable',
-];
+import { statusRank } from '../shared/statusOrder';
 
 function ComponentView(props: {
   entity: CompoundEntityRef;
@@ -49,8 +37,9 @@ function ComponentView(props: {
   const authorization = posture.controls.find(
     c => c.control === 'authorization',
   );
+  // Worst first, so the sections read in the order of "Needs attention".
   const sections = [...posture.controls].sort(
-    (a, b) => SECTION_ORDER.indexOf(a.status) - SECTION_ORDER.indexOf(b.status),
+    (a, b) => statusRank(a.status) - statusRank(b.status),
   );
   return (
     <>
@@ -100,6 +89,15 @@ function useScrollToFragment(ready: boolean) {
   }, [ready, hash]);
 }
 
+/** The path of this tab under the entity page (`/zero-trust`, or wherever the app mounted it). */
+function useTabPath(entityPageUrl: string | undefined): string {
+  const { pathname } = useLocation();
+  if (entityPageUrl && pathname.startsWith(`${entityPageUrl}/`)) {
+    return pathname.slice(entityPageUrl.length);
+  }
+  return '/zero-trust';
+}
+
 /**
  * Props of the Zero Trust tab.
  *
@@ -120,6 +118,7 @@ export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
   const api = useApi(zeroTrustApiRef);
   const ref = getCompoundEntityRef(entity);
   const kubernetesTab = useKubernetesTabLink(entity, props.kubernetesTabPath);
+  const tabPath = useTabPath(useEntityPageUrl()(entity));
   const { value, loading, error } = useAsync(
     () => api.getPosture(ref),
     [api, ref.kind, ref.namespace, ref.name],
@@ -151,7 +150,7 @@ export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
       </Grid>
       {posture.components ? (
         <Grid item xs={12}>
-          <SystemMatrix components={posture.components} />
+          <SystemMatrix components={posture.components} tabPath={tabPath} />
         </Grid>
       ) : (
         <ComponentView
