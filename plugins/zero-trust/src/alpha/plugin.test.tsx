@@ -88,6 +88,8 @@ describe('zero-trust frontend plugin (new frontend system)', () => {
 
   it('provides the overview card for components and systems, which shows the score', async () => {
     const tester = createExtensionTester(zeroTrustEntityCard);
+    // An info card: the Overview tab puts it in the column at the top, beside About.
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
     const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
     expect(
       filter({

@@ -1,4 +1,5 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import {
   ControlResult,
@@ -6,7 +7,7 @@ import {
   ZERO_TRUST_CONTROLS,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { zeroTrustApiRef } from '../../api';
-import { currencyservice } from '../../__fixtures__/postures';
+import { currencyservice, onlineBoutique } from '../../__fixtures__/postures';
 import { NeedsAttention } from './NeedsAttention';
 import { attentionOf } from './attention';
 
@@ -82,6 +83,21 @@ describe('NeedsAttention beside the score', () => {
     expect(screen.queryByRole('button', { name: /^Export/ })).toBeNull();
   });
 
+  it('makes each control of a System a #zt- target, as a System has no control sections', async () => {
+    await renderInTestApp(<NeedsAttention posture={onlineBoutique} />, {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    const region = screen.getByRole('region', { name: 'Needs attention' });
+    for (const { id } of ZERO_TRUST_CONTROLS) {
+      const target = region.querySelector(`#zt-${id}`);
+      expect(target).not.toBeNull();
+      // A target, not a link to a section that is not on the page.
+      expect(target!.closest('a')).toBeNull();
+    }
+    expect(
+      region.querySelector('#zt-admission')!.closest('tr'),
+    ).toHaveTextContent('adservice');
+  });
 });
 
 describe('attentionOf', () => {

@@ -19,6 +19,7 @@ import { attentionOf, systemAttentionOf } from './attention';
 
 type Row = {
   id: ControlId;
+  anchor: boolean;
   status: ControlStatus;
   summary: string;
   objects: ReactNode[];
@@ -28,11 +29,20 @@ type Row = {
 // Words break only between words: a narrow column must never wrap a name letter by letter.
 const cell = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
 
-const controlLink = (id: ControlId) => (
-  <a href={`#zt-${id}`} style={{ whiteSpace: 'nowrap' }}>
-    {controlTitle(id)}
-  </a>
-);
+/**
+ * A control's name: on a component page a link to its section; on a System page, which has no
+ * control sections, the name itself is the `#zt-…` target, so a chip link lands on this row.
+ */
+const controlName = (id: ControlId, anchor: boolean) =>
+  anchor ? (
+    <span id={`zt-${id}`} style={{ whiteSpace: 'nowrap', scrollMarginTop: 8 }}>
+      {controlTitle(id)}
+    </span>
+  ) : (
+    <a href={`#zt-${id}`} style={{ whiteSpace: 'nowrap' }}>
+      {controlTitle(id)}
+    </a>
+  );
 
 function rowOf(posture: EntityPosture, result: ControlResult): Row {
   if (posture.components) {
@@ -43,6 +53,7 @@ function rowOf(posture: EntityPosture, result: ControlResult): Row {
     );
     return {
       id: result.control,
+      anchor: true,
       status: result.status,
       summary: result.summary,
       objects: refs.map(ref => (
@@ -56,6 +67,7 @@ function rowOf(posture: EntityPosture, result: ControlResult): Row {
   const attention = attentionOf(result);
   return {
     id: result.control,
+    anchor: false,
     status: result.status,
     summary: result.summary,
     objects: attention.objects,
@@ -74,7 +86,7 @@ const columns: TableColumn<Row>[] = [
     title: 'Control',
     field: 'id',
     width: '12%',
-    render: r => controlLink(r.id),
+    render: r => controlName(r.id, r.anchor),
   },
   { title: 'Why', field: 'summary', width: '30%', cellStyle: cell },
   {
@@ -108,6 +120,7 @@ export function NeedsAttention(props: {
   entity?: CompoundEntityRef;
 }) {
   const { posture } = props;
+  const system = Boolean(posture.components);
   const attention = posture.controls
     .filter(c => ORDER.includes(c.status))
     .sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status));
@@ -164,7 +177,7 @@ export function NeedsAttention(props: {
                 <ListItem key={c.control} disableGutters>
                   <Typography variant="body2" component="span">
                     <ControlStatusChip status={c.status} />{' '}
-                    {controlLink(c.control)}: {c.summary}
+                    {controlName(c.control, system)}: {c.summary}
                   </Typography>
                 </ListItem>
               ))}

@@ -10,6 +10,7 @@ import {
 import { ControlStatusChip } from '../ControlStatusChip';
 import { ScoreLine } from '../ScoreLine';
 import { ageOf } from '../shared/format';
+import { statusRank } from '../shared/statusOrder';
 
 /** Problems of the clusters the posture was read from: errors, staleness, pending sync. */
 export function ClusterAlerts({ clusters }: { clusters: ClusterHealth[] }) {
@@ -39,8 +40,9 @@ export function ClusterAlerts({ clusters }: { clusters: ClusterHealth[] }) {
 }
 
 /**
- * The posture at a glance: score, one chip per control (each links to its card when `linkTo` is
- * given) and how fresh the cluster data is.
+ * The posture at a glance, sized for the narrow info column at the top of the Overview tab: the
+ * score, one line per control worst first (each linking to its section when `linkTo` is given)
+ * and how fresh the cluster data is.
  */
 export function OverviewCard(props: {
   posture: EntityPosture;
@@ -48,6 +50,9 @@ export function OverviewCard(props: {
   linkTo?: string;
 }) {
   const { posture } = props;
+  const controls = [...posture.controls].sort(
+    (a, b) => statusRank(a.status) - statusRank(b.status),
+  );
   const freshest = posture.clusters
     .map(c => c.stalenessSeconds)
     .filter((s): s is number => s !== undefined);
@@ -55,8 +60,8 @@ export function OverviewCard(props: {
     <section aria-label="Zero Trust overview">
       <InfoCard title="Zero Trust" subheader={<ScoreLine posture={posture} />}>
         <Grid container spacing={1} role="list" aria-label="Controls">
-          {posture.controls.map(c => (
-            <Grid item xs={12} sm={6} key={c.control} role="listitem">
+          {controls.map(c => (
+            <Grid item xs={12} key={c.control} role="listitem">
               <ControlStatusChip status={c.status} />{' '}
               {props.linkTo ? (
                 <Link to={`${props.linkTo}#zt-${c.control}`}>

@@ -1,10 +1,13 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { ZERO_TRUST_CONTROLS } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  EntityPosture,
+  ZERO_TRUST_CONTROLS,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 import {
   AppTree,
   appTreeApiRef,
@@ -225,7 +228,7 @@ describe('ZeroTrustContent', () => {
     // Needs attention names the components at fault.
     const attention = screen.getByRole('region', { name: 'Needs attention' });
     const admission = within(attention)
-      .getByRole('link', { name: 'Admission policy' })
+      .getByText('Admission policy')
       .closest('tr')!;
     expect(within(admission).getByText('adservice')).toBeInTheDocument();
     expect(within(admission).queryByText('cartservice')).toBeNull();
@@ -363,6 +366,85 @@ describe('ZeroTrustContent', () => {
     expect(
       (await screen.findAllByText(/backend unreachable/)).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('scrolls to the section a link names when the posture arrives after the navigation', async () => {
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = jest.fn(function record(this: Element) {
+      scrolled.push(this);
+    });
+    let resolvePosture: (p: EntityPosture) => void = () => {};
+    const posture = new Promise<EntityPosture>(resolve => {
+      resolvePosture = resolve;
+    });
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[zeroTrustApiRef, api({ getPosture: () => posture })]]}
+      >
+        <EntityProvider entity={component}>
+          <ZeroTrustContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        routeEntries: ['/zero-trust#zt-identity'],
+      },
+    );
+    // Still loading: nothing to scroll to.
+    await new Promise(r => setTimeout(r, 50));
+    expect(scrolled).toHaveLength(0);
+    resolvePosture(currencyservice);
+    await screen.findByText('Score: 59/100', {}, { timeout: 10_000 });
+    await waitFor(() => expect(scrolled.length).toBeGreaterThan(0));
+    expect(scrolled.every(e => e === card('Workload identity'))).toBe(true);
+    // The section a link names opens, though a passing one starts collapsed.
+    expect(
+      within(card('Workload identity')).getAllByRole('button')[0],
+    ).toHaveAttribute('aria-expanded', 'true');
+  });
+
+  it('on a System, scrolls to the control in Needs attention', async () => {
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = jest.fn(function record(this: Element) {
+      scrolled.push(this);
+    });
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [zeroTrustApiRef, api({ getPosture: async () => onlineBoutique })],
+        ]}
+      >
+        <EntityProvider
+          entity={{
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'System',
+            metadata: { name: 'online-boutique', namespace: 'default' },
+            spec: {},
+          }}
+        >
+          <ZeroTrustContent />
+        </EntityProvider>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        routeEntries: ['/zero-trust#zt-admission'],
+      },
+    );
+    await screen.findByRole(
+      'table',
+      { name: 'Components by control' },
+      {
+        timeout: 10_000,
+      },
+    );
+    await waitFor(() => expect(scrolled.length).toBeGreaterThan(0));
+    const target = scrolled[0];
+    expect(target.id).toBe('zt-admission');
+    expect(
+      within(screen.getByRole('region', { name: 'Needs attention' })).getByText(
+        'Admission policy',
+      ),
+    ).toBe(target);
   });
 
   it('links each evidence object to the Kubernetes tab when the app has one for the entity', async () => {

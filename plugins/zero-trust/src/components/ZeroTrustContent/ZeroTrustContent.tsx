@@ -8,7 +8,6 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
 import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { useEffect } from 'react';
 import { useLocation } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { zeroTrustApiRef } from '../../api';
@@ -23,6 +22,7 @@ import { VulnerabilitiesCard } from '../VulnerabilitiesCard';
 import { useEntityPageUrl } from '../shared/entityPage';
 import { useKubernetesTabLink } from '../shared/kubernetesTab';
 import { statusRank } from '../shared/statusOrder';
+import { useScrollToHash } from '../shared/useScrollToHash';
 
 function ComponentView(props: {
   entity: CompoundEntityRef;
@@ -79,16 +79,6 @@ function ComponentView(props: {
   );
 }
 
-/** Scrolls to the section a link named (`#zt-admission`) once the sections exist. */
-function useScrollToFragment(ready: boolean) {
-  const { hash } = useLocation();
-  useEffect(() => {
-    if (!ready || !hash.startsWith('#zt-')) return;
-    const target = document.getElementById(decodeURIComponent(hash.slice(1)));
-    target?.scrollIntoView?.({ block: 'start' });
-  }, [ready, hash]);
-}
-
 /** The path of this tab under the entity page (`/zero-trust`, or wherever the app mounted it). */
 function useTabPath(entityPageUrl: string | undefined): string {
   const { pathname } = useLocation();
@@ -123,7 +113,7 @@ export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
     () => api.getPosture(ref),
     [api, ref.kind, ref.namespace, ref.name],
   );
-  useScrollToFragment(Boolean(value));
+  useScrollToHash(Boolean(value));
 
   if (loading) {
     return <Progress />;
