@@ -10,3 +10,4 @@ export { createGenerateManifestsAction } from './actions/generateManifests';
 export { createValidateManifestsAction } from './actions/validateManifests';
 export { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
 export { createKyvernoPoliciesAction } from './actions/kyvernoPolicies';
+export { createBaselineUpgradeAction } from './actions/baselineUpgrade';

@@ -701,6 +701,8 @@ describe('zerotrust:baseline:upgrade', () => {
         entityRefs: ['paymentservice', 'component:default/frontend', 'ghost'],
         draft: true,
         branchName: 'platform/baseline',
+        reviewers: ['octocat'],
+        teamReviewers: ['platform-security'],
       },
       isDryRun: false,
     });
@@ -725,14 +727,22 @@ describe('zerotrust:baseline:upgrade', () => {
     ).toBe(true);
     expect(github.pullRequests(BOUTIQUE)).toEqual([]);
     expect(github.pullRequests(PAYMENTS)).toEqual([
-      expect.objectContaining({ head: 'platform/baseline', draft: true }),
+      expect.objectContaining({
+        head: 'platform/baseline',
+        draft: true,
+        requestedReviewers: ['octocat'],
+        requestedTeams: ['platform-security'],
+      }),
     ]);
   });
 
-  it('refuses a branch name git would refuse', async () => {
+  it('refuses a branch name git would refuse, and a reviewer that is no GitHub name', async () => {
     await expect(run({ input: { branchName: 'a..b' } })).rejects.toThrow(
       'branchName "a..b" is not a valid branch name',
     );
+    await expect(
+      run({ input: { teamReviewers: ['acme/platform'] } }),
+    ).rejects.toThrow('teamReviewers: "acme/platform" is not a team slug');
   });
 
   it.each(examples.map((e, i) => [e.description, i]))(

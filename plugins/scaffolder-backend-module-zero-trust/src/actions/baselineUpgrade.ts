@@ -26,6 +26,14 @@ import { examples } from './baselineUpgrade.examples';
 import { GitHubTreeReader } from './gitopsTree';
 import { InputShape, parseActionInput } from './actionInput';
 import { proposeChange } from './proposeChanges';
+import {
+  BRANCH,
+  OWNER,
+  REPO,
+  REPO_FOLDER,
+  REVIEWER_INPUTS,
+  checkReviewers,
+} from './githubNames';
 
 /** The template the service components come from, as catalog:register leaves no trace of it. */
 export const SOURCE_TEMPLATE_ANNOTATION = 'backstage.io/source-template';
@@ -33,10 +41,6 @@ export const SOURCE_TEMPLATE_ANNOTATION = 'backstage.io/source-template';
 export const GITOPS_RECORD_ANNOTATION = 'zero-trust.io/gitops-record';
 
 const DEFAULT_TEMPLATE = 'template:default/zero-trust-service';
-
-// git check-ref-format, restricted to what a template would produce.
-const BRANCH =
-  /^(?!.*\.\.)(?!.*\/\.)(?!.*\.lock$)(?!.*\/$)(?!\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 // https://<host>/<owner>/<repo>/blob/<branch>/<folder>/zero-trust.yaml, matched on the raw text:
 // a URL parser would resolve `..` segments and could land in another repository.
@@ -66,14 +70,12 @@ function treeLocation(
     );
   }
   const m = RECORD_URL.exec(url);
-  const dotSegment = (s: string) => s === '.' || s === '..';
   if (
     !m ||
-    dotSegment(m[3]) ||
-    m[4].startsWith('.') ||
-    m[4].includes('..') ||
-    m[4].endsWith('.lock') ||
-    m[5].split('/').some(dotSegment)
+    !OWNER.test(m[2]) ||
+    !REPO.test(m[3]) ||
+    !BRANCH.test(m[4]) ||
+    !REPO_FOLDER.test(m[5])
   ) {
     throw new InputError(
       `${GITOPS_RECORD_ANNOTATION} ${JSON.stringify(
@@ -181,6 +183,7 @@ const INPUT = {
     z
       .boolean({ description: 'Open the pull requests as drafts' })
       .default(false),
+  ...REVIEWER_INPUTS,
 } satisfies InputShape;
 
 /** What happened to one component, as the action outputs it. */
@@ -291,6 +294,7 @@ export function createBaselineUpgradeAction(options: {
           `branchName ${JSON.stringify(branchName)} is not a valid branch name`,
         );
       }
+      checkReviewers(input);
       const credentials = await ctx.getInitiatorCredentials();
       const outcomes: ComponentOutcome[] = [];
 
@@ -473,6 +477,8 @@ export function createBaselineUpgradeAction(options: {
                   title,
                   body,
                   draft: input.draft,
+                  reviewers: input.reviewers,
+                  teamReviewers: input.teamReviewers,
                 },
                 { logger: ctx.logger },
               )),

@@ -20,18 +20,14 @@ import {
 } from './proposeChanges';
 import { workspaceFolder } from './workspaceFiles';
 import { InputShape, parseActionInput } from './actionInput';
-
-// A folder of the GitOps repository: segments of safe characters, none of them ., .. or .git
-const REPO_FOLDER =
-  /^(?!.*(^|\/)(\.{1,2}|\.git)(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/i;
-// git check-ref-format, restricted to what a template would produce; no leading - or . either.
-const BRANCH =
-  /^(?![.-])(?!.*\.\.)(?!.*\/[.-])(?!.*\.lock(\/|$))(?!.*\/$)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-// Not . or ..: in the API path /repos/{owner}/{repo}/... they would climb to another endpoint.
-const REPO = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
-const USER = OWNER;
-const TEAM_SLUG = /^[A-Za-z0-9._-]{1,100}$/;
+import {
+  BRANCH,
+  OWNER,
+  REPO,
+  REPO_FOLDER,
+  REVIEWER_INPUTS,
+  checkReviewers,
+} from './githubNames';
 
 /**
  * The files of a workspace folder, read as publish:github:pull-request reads them
@@ -125,20 +121,7 @@ const INPUT = {
     z
       .boolean({ description: 'Open the pull request as a draft' })
       .default(false),
-  reviewers: z =>
-    z
-      .array(z.string(), {
-        description:
-          'GitHub users asked to review the pull request when it is opened or updated',
-      })
-      .default([]),
-  teamReviewers: z =>
-    z
-      .array(z.string(), {
-        description:
-          'Team slugs (without the organization) asked to review the pull request when it is opened or updated',
-      })
-      .default([]),
+  ...REVIEWER_INPUTS,
 } satisfies InputShape;
 
 /**
@@ -215,20 +198,7 @@ export function createGitopsPullRequestAction(options: {
           )} is not a valid branch name`,
         );
       }
-      const badReviewer = input.reviewers.find(r => !USER.test(r));
-      if (badReviewer !== undefined) {
-        throw new InputError(
-          `reviewers: ${JSON.stringify(badReviewer)} is not a GitHub user name`,
-        );
-      }
-      const badTeam = input.teamReviewers.find(t => !TEAM_SLUG.test(t));
-      if (badTeam !== undefined) {
-        throw new InputError(
-          `teamReviewers: ${JSON.stringify(
-            badTeam,
-          )} is not a team slug (give the slug without the organization)`,
-        );
-      }
+      checkReviewers(input);
       const folder = workspaceFolder(
         ctx.workspacePath,
         input.sourcePath,
@@ -283,7 +253,7 @@ export function createGitopsPullRequestAction(options: {
           ctx.logger.info(
             `  reviewers: ${[
               ...input.reviewers,
-              ...input.teamReviewers.map(t => `team ${t}`),
+              ...input.teamReviewers.map((t: string) => `team ${t}`),
             ].join(', ')}`,
           );
         }
