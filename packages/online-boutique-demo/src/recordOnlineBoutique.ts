@@ -5,8 +5,6 @@ import {
   CustomObjectsApi,
   KubeConfig,
   KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
   V1Pod,
 } from '@kubernetes/client-node';
 import { WATCHED_KINDS } from '@zero-trust-k8s/plugin-zero-trust-common';
@@ -54,22 +52,10 @@ export async function startOnlineBoutiqueCluster(
     apply: [RBAC_DIR, path.join(EXAMPLE_DIR, 'config')],
   });
   // Kyverno's background scan reports on what exists already, so the policies may come last.
-  const client = KubernetesObjectApi.makeApiClient(cluster.kubeConfig());
   for (const policy of zeroTrustKyvernoPolicies({ failureAction: 'Audit' })) {
-    await apply(client, policy as KubernetesObject);
+    await cluster.apply(policy as KubernetesObject, FIELD_MANAGER);
   }
   return cluster;
-}
-
-function apply(client: KubernetesObjectApi, object: KubernetesObject) {
-  return client.patch(
-    object,
-    undefined,
-    undefined,
-    FIELD_MANAGER,
-    true,
-    PatchStrategy.ServerSideApply,
-  );
 }
 
 /**
@@ -117,17 +103,19 @@ export async function recordOnlineBoutique(
       (await rollout()).status?.phase === 'Healthy' ? true : undefined,
     180_000,
   );
-  const client = KubernetesObjectApi.makeApiClient(kc);
-  await apply(client, {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'checkoutservice', namespace: 'online-boutique' },
-    spec: {
-      template: {
-        spec: { containers: [{ name: 'server', image: CANARY_IMAGE }] },
+  await cluster.apply(
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'checkoutservice', namespace: 'online-boutique' },
+      spec: {
+        template: {
+          spec: { containers: [{ name: 'server', image: CANARY_IMAGE }] },
+        },
       },
-    },
-  } as KubernetesObject);
+    } as KubernetesObject,
+    FIELD_MANAGER,
+  );
   await eventually(
     'the canary paused at its first step with a running analysis',
     async () => {
@@ -196,7 +184,7 @@ export async function recordOnlineBoutique(
     falcoReadSensitiveFile(adservice, new Date()),
   ];
   for (const report of reports) {
-    await apply(client, report);
+    await cluster.apply(report, FIELD_MANAGER);
   }
 
   log('dumping the cluster');

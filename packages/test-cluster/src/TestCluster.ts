@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
 
 // This private package only runs from source inside the repository, next to the Go harness.
 // eslint-disable-next-line no-restricted-syntax
@@ -98,6 +104,24 @@ export class TestCluster {
     const kc = new KubeConfig();
     kc.loadFromFile(this.kubeconfigPath);
     return kc;
+  }
+
+  /**
+   * Server-side applies an object as cluster-admin (created or updated, conflicts forced), as
+   * `kubectl apply --server-side --force-conflicts --field-manager <fieldManager>` does.
+   */
+  async apply<T extends KubernetesObject>(
+    object: T,
+    fieldManager = 'zero-trust-test',
+  ): Promise<T> {
+    return KubernetesObjectApi.makeApiClient(this.kubeConfig()).patch(
+      object,
+      undefined,
+      undefined,
+      fieldManager,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
   }
 
   /** A short-lived token of a ServiceAccount, from the TokenRequest API (no controller runs). */

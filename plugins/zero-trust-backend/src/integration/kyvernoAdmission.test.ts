@@ -1,12 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
-import {
-  CustomObjectsApi,
-  KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
 import {
   ManifestObject,
   generateManifests,
@@ -79,14 +74,7 @@ describe('generated manifests through real Kyverno admission', () => {
   }
 
   const apply = (object: KubernetesObject) =>
-    KubernetesObjectApi.makeApiClient(cluster().kubeConfig()).patch(
-      object,
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+    cluster().apply(object, FIELD_MANAGER);
 
   async function applyPolicies(failureAction: 'Enforce' | 'Audit') {
     for (const policy of zeroTrustKyvernoPolicies({ failureAction })) {
