@@ -149,11 +149,14 @@ test('the overview card on the Overview tab links each control', async ({
   await card.screenshot({ path: `${SCREENSHOT_DIR}/overview-card.png` });
 });
 
-test('both software templates are offered under Create', async ({ page }) => {
+test('the three software templates are offered under Create', async ({
+  page,
+}) => {
   await page.goto('/create');
   for (const title of [
     'Zero Trust service',
     'Zero Trust platform (cluster security stack)',
+    'Upgrade Zero Trust baseline',
   ]) {
     await expect(page.getByText(title, { exact: true }).first()).toBeVisible();
   }
