@@ -43,6 +43,7 @@ step "formatting (prettier)" yarn_run prettier --check .
 step "software templates (scaffolder dry-run)" templates/test.sh
 step "unit + integration tests" env CI=true node "$ZT_ROOT"/.yarn/releases/yarn-*.cjs backstage-cli repo test --ci
 step "end-to-end (Chromium)" "$ZT_ROOT/scripts/e2e.sh"
+step "adoption test (README in a stock app)" "$ZT_ROOT/scripts/adoption-test.sh"
 
 echo
 printf '%s\n' "${timings[@]}"
