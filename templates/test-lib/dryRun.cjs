@@ -186,9 +186,43 @@ function writeWorkspace(result, outDir) {
   }
 }
 
+/**
+ * Dry-runs each hostile parameter set and expects the scaffolder to refuse it (400 with errors);
+ * prints a line per case and returns how many were accepted.
+ */
+async function expectRefused(backend, templateDir, cases) {
+  let accepted = 0;
+  for (const [what, values] of cases) {
+    const { status, body } = await dryRun(backend, templateDir, values);
+    if (status === 400 && body.errors?.length) {
+      console.log(`ok   refused: ${what}`);
+    } else {
+      accepted++;
+      console.log(`FAIL accepted hostile input: ${what} (${status})`);
+    }
+  }
+  return accepted;
+}
+
+/** Runs a template test's main and exits with its failure count (the scheduler keeps timers alive). */
+function runDryRunTest(main) {
+  main().then(
+    failures => {
+      if (failures) console.log(`${failures} check(s) failed`);
+      process.exit(failures ? 1 : 0);
+    },
+    e => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
+
 module.exports = {
   startDryRunBackend,
   dryRun,
+  expectRefused,
+  runDryRunTest,
   writeWorkspace,
   CONTRACT_IDS,
   REPO_ROOT,
