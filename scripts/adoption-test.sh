@@ -29,8 +29,13 @@ mkdir -p "$log_dir"
 background=()
 timings=()
 
+packing="" # the package whose package.json prepack has rewritten, until postpack restores it
 cleanup() {
   local pid
+  if [ -n "$packing" ]; then
+    cp "$work/package.json.before" "plugins/$packing/package.json"
+    rm -f "plugins/$packing/package.json-prepack"
+  fi
   for pid in "${background[@]}"; do
     kill -- -"$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -38,6 +43,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 fail() {
   zt_log "adoption test FAILED: $*"
@@ -78,12 +84,12 @@ for p in "${PACKAGES[@]}"; do
   cp "plugins/$p/package.json" "$work/package.json.before"
   (cd "plugins/$p" && zt_yarn build >"$log_dir/build-$p.log" 2>&1) ||
     { tail -30 "$log_dir/build-$p.log"; fail "backstage-cli package build failed in plugins/$p"; }
+  packing="$p"
   (cd "plugins/$p" && zt_yarn pack --out "$work/tarballs/%s-%v.tgz" >"$log_dir/pack-$p.log" 2>&1) ||
     { tail -30 "$log_dir/pack-$p.log"; fail "yarn pack (prepack/postpack) failed in plugins/$p"; }
-  if ! cmp -s "$work/package.json.before" "plugins/$p/package.json"; then
-    cp "$work/package.json.before" "plugins/$p/package.json"
+  cmp -s "$work/package.json.before" "plugins/$p/package.json" ||
     fail "postpack did not restore plugins/$p/package.json (restored from the copy taken before)"
-  fi
+  packing=""
 done
 tarballs=("$work"/tarballs/*.tgz)
 [ "${#tarballs[@]}" = "${#PACKAGES[@]}" ] || fail "expected ${#PACKAGES[@]} tarballs, got: ${tarballs[*]}"
@@ -136,6 +142,11 @@ if [ ! -f "$cache/ready" ]; then
     commit -qm "stock app, installed" --no-verify
   git -C "$app" tag -f zt-baseline >/dev/null
   echo "$CREATE_APP_VERSION $pins_key" >"$cache/ready"
+  # Apps of older versions or pins (2 GB each) go, unless a run elsewhere is using one.
+  for old in "$ZT_CACHE_DIR"/adoption/create-app-*; do
+    [ "$old" = "$cache" ] && continue
+    (flock -n 7 && rm -rf "$old") 7>"$old/.lock" 2>/dev/null || true
+  done
 fi
 git -C "$app" reset -q --hard zt-baseline
 git -C "$app" clean -fdq
