@@ -15,9 +15,12 @@ interface GitResult {
   stderr: string;
 }
 
-// git's own config must not change what it prints (a user's diff drivers, colour, renames).
+// git's own config must not change what it prints (a user's diff drivers, colour, renames), and
+// no GIT_* variable of the backend's environment (GIT_DIR, GIT_CONFIG_PARAMETERS...) may reach it.
 const GIT_ENV = {
-  ...process.env,
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_')),
+  ),
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: os.devNull,
   LC_ALL: 'C',
@@ -33,7 +36,11 @@ function git(args: string[], cwd: string): Promise<GitResult> {
         const code = error ? (error as { code?: unknown }).code : 0;
         if (typeof code !== 'number') {
           // Not an exit status: git is missing or could not start.
-          reject(new Error(`git ${args[0]} failed to run: ${error?.message}`));
+          reject(
+            new Error(
+              `git ${args[0]} failed to run (the baseline upgrade merges hand edits with git: install git on the backend's host): ${error?.message}`,
+            ),
+          );
           return;
         }
         resolve({ code, stdout, stderr });

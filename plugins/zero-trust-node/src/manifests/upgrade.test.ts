@@ -142,6 +142,21 @@ describe('planUpgrade', () => {
     expect(isUpToDate(again)).toBe(true);
   });
 
+  it('keeps the generated content for the next merge when the hand edit already holds the baseline change', async () => {
+    // Someone applied the new baseline by hand, with an edit of their own on top.
+    const edited = {
+      ...old,
+      [DEPLOYMENT]: edit(today[DEPLOYMENT], PAGER_FIND, PAGER_EDIT),
+    };
+    const p = await plan(edited, [old[DEPLOYMENT]]);
+    expect(Object.keys(p.write)).not.toContain(DEPLOYMENT);
+    expect(recordOf(p).files[DEPLOYMENT]).toBe(gitBlobSha(today[DEPLOYMENT]));
+    // Without it, the next upgrade would find no merge base for the recorded sha.
+    expect(p.mergeBases).toEqual({
+      [gitBlobSha(today[DEPLOYMENT])]: today[DEPLOYMENT],
+    });
+  });
+
   it('leaves a conflicting hand edit alone, says so and shows what the baseline would change', async () => {
     const edited = {
       ...old,

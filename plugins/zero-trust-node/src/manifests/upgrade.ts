@@ -230,8 +230,9 @@ async function planFile(
       baselineDiff,
     );
   }
+  // The next upgrade merges from `next`, so it is kept even when the file itself is unchanged.
   return gitBlobSha(merged.text) === current
-    ? { recordSha: nextSha }
+    ? { recordSha: nextSha, mergeBase: next }
     : {
         change: {
           path: file,
