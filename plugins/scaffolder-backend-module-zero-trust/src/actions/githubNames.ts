@@ -9,9 +9,13 @@ import { ownSchema } from './actionInput';
 export const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 /** A repository name; not . or ..: in /repos/{owner}/{repo}/... they would climb to another endpoint. */
 export const REPO = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
-/** git check-ref-format, restricted to what a template would produce; no leading - or . either. */
+/**
+ * git check-ref-format, restricted to what a template would produce; no leading - or . either,
+ * no segment ending in . (git refuses them), not HEAD and not a full ref (refs/...), which
+ * GitHub would take as something other than a branch.
+ */
 export const BRANCH =
-  /^(?![.-])(?!.*\.\.)(?!.*\/[.-])(?!.*\.lock(\/|$))(?!.*\/$)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+  /^(?![.-])(?!HEAD$)(?!refs\/)(?!.*\.\.)(?!.*\/[.-])(?!.*\.(\/|$))(?!.*\.lock(\/|$))(?!.*\/$)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 /** A folder of a repository: segments of safe characters, none of them ., .. or .git. */
 export const REPO_FOLDER =
   /^(?!.*(^|\/)(\.{1,2}|\.git)(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/i;

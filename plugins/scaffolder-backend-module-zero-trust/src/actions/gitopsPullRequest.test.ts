@@ -448,6 +448,15 @@ describe('zerotrust:gitops:pull-request', () => {
     ['branchName', { branchName: 'a..b' }, /branchName "a..b"/],
     ['branchName', { branchName: 'x\ny' }, /branchName "x\\ny"/],
     ['branchName', { branchName: 'main.lock' }, /branchName "main.lock"/],
+    ['branchName', { branchName: 'foo.' }, /branchName "foo\."/],
+    ['branchName', { branchName: 'a/b.' }, /branchName "a\/b\."/],
+    ['branchName', { branchName: 'HEAD' }, /branchName "HEAD"/],
+    [
+      'branchName',
+      { branchName: 'refs/heads/x' },
+      /branchName "refs\/heads\/x"/,
+    ],
+    ['baseBranch', { baseBranch: 'main.' }, /baseBranch "main\."/],
     ['baseBranch', { baseBranch: '-delete' }, /baseBranch "-delete"/],
     [
       'sourcePath',

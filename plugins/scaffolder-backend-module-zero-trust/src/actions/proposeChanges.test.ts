@@ -195,6 +195,26 @@ describe('proposeChange', () => {
     ).toBe('fix: true\n');
   });
 
+  it("passes GitHub's other refusals of a branch update through instead of asking to run again", async () => {
+    await proposeChange(octokit, change());
+    const message =
+      'Protected branch update failed for refs/heads/zero-trust/upgrade-cartservice.';
+    server.use(
+      http.patch(
+        `${API}/git/refs/*`,
+        () => HttpResponse.json({ message }, { status: 422 }),
+        { once: true },
+      ),
+    );
+    const attempt = proposeChange(
+      octokit,
+      change({ files: { 'base/deployment.yaml': Buffer.from('v3\n') } }),
+    );
+    await expect(attempt).rejects.toThrow(message);
+    await expect(attempt).rejects.not.toThrow(ConflictError);
+    await expect(attempt).rejects.not.toThrow(/run again/);
+  });
+
   it('proposes nothing when the base branch has every file, even if the branch exists', async () => {
     await github.push(REPO, BRANCH, { 'x.txt': 'x\n' }, { from: 'main' });
     await github.push(REPO, 'main', {

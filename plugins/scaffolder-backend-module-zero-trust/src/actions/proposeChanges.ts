@@ -67,6 +67,18 @@ interface FileChange {
 
 const isNotFound = (e: unknown) => (e as { status?: number }).status === 404;
 
+/** GitHub's answers when a branch moved or appeared between our read and our update. */
+function isRefRace(e: unknown): boolean {
+  const err = e as {
+    status?: number;
+    message?: string;
+    response?: { data?: { message?: string } };
+  };
+  if (err.status !== 422) return false;
+  const message = `${err.response?.data?.message ?? ''} ${err.message ?? ''}`;
+  return /Update is not a fast forward|Reference already exists/i.test(message);
+}
+
 /** A repository-relative path: `/`-separated, no empty, `.`, `..` or `.git` segment. */
 function checkRelativePath(value: string, what: string) {
   const segments = value.split('/');
@@ -178,7 +190,9 @@ function pinnedOctokit(octokit: Octokit, parentSha: string) {
           route.startsWith('PATCH') ? { ...params, force: false } : params,
         );
       } catch (e) {
-        if ((e as { status?: number }).status === 422) {
+        // Only a lost race is "run again"; any other 422 (a protected branch, a rule) is
+        // GitHub's own answer and passes through.
+        if (isRefRace(e)) {
           throw new ConflictError(
             `Branch ${String(params.ref).replace(/^(refs\/)?heads\//, '')} of ${
               params.owner
