@@ -158,7 +158,11 @@ export function SystemMatrix(props: {
                   c.controls.filter(x => needsAttention(x.status)),
                 );
                 const expanded = open.has(c.entityRef);
-                const detailsId = `zt-system-details-${name}`;
+                // From the entity ref: two components may share a name in different namespaces.
+                const detailsId = `zt-system-details-${c.entityRef.replace(
+                  /[^A-Za-z0-9_-]/g,
+                  '-',
+                )}`;
                 return (
                   <Fragment key={c.entityRef}>
                     <TableRow>

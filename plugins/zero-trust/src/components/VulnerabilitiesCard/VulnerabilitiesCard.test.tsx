@@ -118,6 +118,19 @@ describe('VulnerabilitiesCard', () => {
     ).toBeChecked();
   });
 
+  it('ignores a severity in the URL that is none', async () => {
+    const getVulnerabilities = await renderCard(
+      '/zero-trust?vulnSeverity=%3Cscript%3E',
+    );
+    await screen.findByText('CVE-2025-1234');
+    expect(getVulnerabilities).toHaveBeenCalledWith(entity, {
+      minSeverity: undefined,
+      fixable: undefined,
+      offset: 0,
+      limit: 25,
+    });
+  });
+
   it('does not offer "Fix available" when no finding has a fix', async () => {
     await renderCard('/zero-trust', 0);
     await screen.findByText('CVE-2025-1234');

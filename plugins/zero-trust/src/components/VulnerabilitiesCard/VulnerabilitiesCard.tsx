@@ -47,7 +47,12 @@ export function VulnerabilitiesCard(props: {
 }) {
   const api = useApi(zeroTrustApiRef);
   const [filters, setFilters] = useUrlFilters(URL_DEFAULTS);
-  const minSeverity = filters.vulnSeverity;
+  // A value from the URL is only used when it names a severity.
+  const minSeverity = (SEVERITIES as readonly string[]).includes(
+    filters.vulnSeverity,
+  )
+    ? filters.vulnSeverity
+    : ALL;
   const fixable = filters.vulnFixable === 'true';
   const [page, setPage] = useState(0);
   const { value, loading, error } = useAsync(

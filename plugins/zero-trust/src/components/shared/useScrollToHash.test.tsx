@@ -48,6 +48,13 @@ describe('useScrollToHash', () => {
       </MemoryRouter>,
     );
 
+  it('ignores a malformed fragment instead of failing the page', async () => {
+    const r = at('#zt-%E0', { ready: true, target: true });
+    await nextFrame();
+    expect(scrolled).toHaveLength(0);
+    r.unmount();
+  });
+
   it('waits for the data, then scrolls to the section', async () => {
     const r = at('#zt-admission', { ready: false, target: true });
     await nextFrame();

@@ -18,7 +18,12 @@ export function useScrollToHash(ready: boolean, settleMs = SCROLL_SETTLE_MS) {
   const { hash } = useLocation();
   useEffect(() => {
     if (!ready || !hash.startsWith('#zt-')) return undefined;
-    const id = decodeURIComponent(hash.slice(1));
+    let id: string;
+    try {
+      id = decodeURIComponent(hash.slice(1));
+    } catch {
+      return undefined; // a malformed fragment (`#zt-%E0`) names no section
+    }
     let frame: number | undefined;
     const scroll = () => {
       frame = undefined;
