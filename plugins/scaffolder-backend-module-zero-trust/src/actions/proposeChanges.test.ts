@@ -268,21 +268,99 @@ describe('proposeChange', () => {
   });
 
   it.each([
-    ['a file climbing out', { files: { '../x.yaml': Buffer.from('x') } }],
-    ['a file in .git', { files: { '.git/config': Buffer.from('x') } }],
-    ['an absolute file', { files: { '/etc/x': Buffer.from('x') } }],
-    ['a deletion climbing out', { deletedFiles: ['../../README.md'] }],
-    ['a targetPath climbing out', { targetPath: 'apps/../..' }],
-    ['an unknown mode', { modes: { 'base/deployment.yaml': '160000' as any } }],
+    [
+      'a file climbing out',
+      { files: { '../x.yaml': Buffer.from('x') } },
+      /File "..\/x.yaml" must be a relative path/,
+    ],
+    [
+      'a file in .git',
+      { files: { '.git/config': Buffer.from('x') } },
+      /File ".git\/config"/,
+    ],
+    [
+      'an absolute file',
+      { files: { '/etc/x': Buffer.from('x') } },
+      /File "\/etc\/x"/,
+    ],
+    [
+      'a deletion climbing out',
+      { deletedFiles: ['../../README.md'] },
+      /Deleted file "..\/..\/README.md"/,
+    ],
+    [
+      'a targetPath climbing out',
+      { targetPath: 'apps/../..' },
+      /targetPath "apps\/..\/.."/,
+    ],
+    [
+      'an unknown mode',
+      { modes: { 'base/deployment.yaml': '160000' as any } },
+      /unknown mode 160000/,
+    ],
     [
       'a file both written and deleted',
       { deletedFiles: ['base/deployment.yaml'] },
+      /both written and deleted/,
     ],
-  ])('refuses %s before any request', async (_d, over) => {
-    await expect(proposeChange(octokit, change(over))).rejects.toThrow(
-      InputError,
-    );
+    ['an owner with a slash', { owner: 'acme/evil' }, /is not a GitHub owner/],
+    ['a repository ..', { repo: '..' }, /is not a GitHub owner/],
+    [
+      'a branchName with ..',
+      { branchName: 'a..b' },
+      /branchName "a..b" is not a valid branch name/,
+    ],
+    [
+      'a full ref as branchName',
+      { branchName: 'refs/heads/x' },
+      /branchName "refs\/heads\/x"/,
+    ],
+    ['a baseBranch HEAD', { baseBranch: 'HEAD' }, /baseBranch "HEAD"/],
+    [
+      'a baseBranch ending in .',
+      { baseBranch: 'main.' },
+      /baseBranch "main\."/,
+    ],
+    [
+      'an absolute link',
+      {
+        files: { passwd: Buffer.from('/etc/passwd') },
+        modes: { passwd: '120000' as const },
+      },
+      /passwd is a symbolic link to "\/etc\/passwd", outside the target folder/,
+    ],
+    [
+      'a link climbing out of the folder',
+      {
+        files: { 'base/other': Buffer.from('../../other-team/secret.yaml') },
+        modes: { 'base/other': '120000' as const },
+      },
+      /base\/other is a symbolic link to "..\/..\/other-team\/secret.yaml"/,
+    ],
+  ])('refuses %s before any request', async (_d, over, message) => {
+    const attempt = proposeChange(octokit, change(over));
+    await expect(attempt).rejects.toThrow(InputError);
+    await expect(attempt).rejects.toThrow(message);
     expect(github.requests).toEqual([]);
+  });
+
+  it('proposes a link that stays within the folder', async () => {
+    await proposeChange(
+      octokit,
+      change({
+        files: {
+          'base/deployment.yaml': Buffer.from('kind: Deployment\n'),
+          'base/link': Buffer.from('../NOTES.md'),
+        },
+        modes: { 'base/link': '120000' },
+      }),
+    );
+    expect(await github.tree(REPO, BRANCH)).toContainEqual(
+      expect.objectContaining({
+        path: 'apps/cartservice/base/link',
+        mode: '120000',
+      }),
+    );
   });
 
   it('refuses a branch that is the base branch before writing', async () => {

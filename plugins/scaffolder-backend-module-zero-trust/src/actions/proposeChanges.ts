@@ -7,6 +7,7 @@ import {
   DELETE_FILE,
 } from 'octokit-plugin-create-pull-request';
 import path from 'path';
+import { BRANCH, OWNER, REPO } from './githubNames';
 
 /** Git file modes a proposed file can have: regular, executable, symbolic link. @public */
 export type ProposedFileMode = '100644' | '100755' | '120000';
@@ -90,6 +91,50 @@ function checkRelativePath(value: string, what: string) {
       `${what} ${JSON.stringify(
         value,
       )} must be a relative path without empty, ., .. or .git segments`,
+    );
+  }
+}
+
+/** The names of a change, checked as the actions check them: proposeChange is exported. */
+function checkNames(change: ProposedChange) {
+  if (!OWNER.test(change.owner) || !REPO.test(change.repo)) {
+    throw new InputError(
+      `${JSON.stringify(change.owner)}/${JSON.stringify(
+        change.repo,
+      )} is not a GitHub owner and repository`,
+    );
+  }
+  for (const [what, value] of [
+    ['branchName', change.branchName],
+    ['baseBranch', change.baseBranch],
+  ] as const) {
+    if (value !== undefined && !BRANCH.test(value)) {
+      throw new InputError(
+        `${what} ${JSON.stringify(value)} is not a valid branch name`,
+      );
+    }
+  }
+}
+
+/**
+ * A symbolic link's target must stay in the target folder: an absolute target, or one that
+ * climbs out with .., would point at another team's files (or outside the checkout).
+ */
+function checkLinkTarget(file: string, target: string) {
+  const resolved = path.posix.normalize(
+    path.posix.join(path.posix.dirname(file), target),
+  );
+  if (
+    target === '' ||
+    /[\0\\]/.test(target) ||
+    path.posix.isAbsolute(target) ||
+    resolved === '..' ||
+    resolved.startsWith('../')
+  ) {
+    throw new InputError(
+      `File ${file} is a symbolic link to ${JSON.stringify(
+        target,
+      )}, outside the target folder; only links within it can be proposed`,
     );
   }
 }
@@ -286,6 +331,7 @@ export async function proposeChange(
 ): Promise<ProposedChangeResult> {
   const { owner, repo, branchName } = change;
   const logger = options?.logger;
+  checkNames(change);
   checkRelativePath(change.targetPath, 'targetPath');
   const wanted: FileChange[] = Object.entries(change.files).map(
     ([file, content]) => {
@@ -294,6 +340,7 @@ export async function proposeChange(
       if (!['100644', '100755', '120000'].includes(mode)) {
         throw new InputError(`File ${file} has an unknown mode ${mode}`);
       }
+      if (mode === '120000') checkLinkTarget(file, content.toString('utf8'));
       return {
         path: path.posix.join(change.targetPath, file),
         mode,
