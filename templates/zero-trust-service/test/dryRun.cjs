@@ -85,6 +85,7 @@ const CASES = [
       protocol: 'grpc',
       cloudProvider: 'eks',
       gcpServiceAccount: undefined,
+      gitopsBranch: 'release/prod',
       awsRoleArn: 'arn:aws:iam::123456789012:role/basketservice',
     },
   },
@@ -108,6 +109,8 @@ const CASES = [
 // Each must be refused by the parameter schemas before any step runs.
 const HOSTILE = [
   ['name with upper case', { name: 'Basket' }],
+  ['GitOps branch with ..', { gitopsBranch: 'main/../x' }],
+  ['GitOps branch with a newline', { gitopsBranch: 'main\nkind: Secret' }],
   ['name longer than 50', { name: 'a'.repeat(51) }],
   ['name with a newline', { name: 'basket\nkind: Secret' }],
   ['description with a newline', { description: 'one\ntwo: three' }],
@@ -294,6 +297,7 @@ function checkGitops(caseId, values, all, dir) {
     'https://github.com/acme-shop/gitops.git',
   );
   assert.equal(argo.spec.source.path, `apps/${values.name}/overlays/prod`);
+  assert.equal(argo.spec.source.targetRevision, values.gitopsBranch ?? 'main');
 }
 
 function checkWorkspace(caseId, values, result, dir) {
@@ -376,7 +380,9 @@ function checkWorkspace(caseId, values, result, dir) {
   );
   assert.equal(
     ann['zero-trust.io/gitops-record'],
-    `https://github.com/acme-shop/gitops/blob/main/apps/${values.name}/zero-trust.yaml`,
+    `https://github.com/acme-shop/gitops/blob/${
+      values.gitopsBranch ?? 'main'
+    }/apps/${values.name}/zero-trust.yaml`,
   );
   assert.equal(catalogInfo.spec.owner, values.owner);
   assert.equal(catalogInfo.spec.system, values.system);
