@@ -736,6 +736,71 @@ describe('zerotrust:baseline:upgrade', () => {
     ]);
   });
 
+  it('opens a pull request per base branch when a repository has components on several', async () => {
+    await github.push(BOUTIQUE, 'release', {}, { from: 'main' });
+    const onRelease = component('checkoutservice', {
+      'zero-trust.io/gitops-record': `https://github.com/${BOUTIQUE}/blob/release/apps/checkoutservice/${TREE_RECORD_FILE}`,
+    });
+    const catalogEntities = [
+      component('cartservice'),
+      onRelease,
+      component('paymentservice'),
+    ];
+    const { output } = await run({ catalogEntities });
+    expect(output.pullRequests).toEqual([
+      expect.objectContaining({
+        repository: `github.com/${BOUTIQUE}`,
+        baseBranch: 'main',
+        branchName: `${BRANCH}-main`,
+        components: ['component:default/cartservice'],
+      }),
+      expect.objectContaining({
+        repository: `github.com/${BOUTIQUE}`,
+        baseBranch: 'release',
+        branchName: `${BRANCH}-release`,
+        components: ['component:default/checkoutservice'],
+      }),
+      expect.objectContaining({
+        repository: `github.com/${PAYMENTS}`,
+        baseBranch: 'main',
+        branchName: BRANCH,
+      }),
+    ]);
+    expect(
+      github.pullRequests(BOUTIQUE).map(p => [p.head, p.base, p.state]),
+    ).toEqual([
+      [`${BRANCH}-main`, 'main', 'open'],
+      [`${BRANCH}-release`, 'release', 'open'],
+    ]);
+    expect(
+      Object.keys(
+        await github.changes(BOUTIQUE, `${BRANCH}-release`, 'release'),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^apps\/checkoutservice\//),
+      ]),
+    );
+    expect(
+      Object.keys(
+        await github.changes(BOUTIQUE, `${BRANCH}-release`, 'release'),
+      ).every(f => f.startsWith('apps/checkoutservice/')),
+    ).toBe(true);
+    expect(
+      Object.keys(
+        await github.changes(BOUTIQUE, `${BRANCH}-main`, 'main'),
+      ).every(f => f.startsWith('apps/cartservice/')),
+    ).toBe(true);
+
+    // A second run keeps both pull requests on their bases.
+    const second = await run({ catalogEntities });
+    expect(second.writes).toEqual([]);
+    expect(github.pullRequests(BOUTIQUE).map(p => p.base)).toEqual([
+      'main',
+      'release',
+    ]);
+  });
+
   it('refuses a branch name git would refuse, and a reviewer that is no GitHub name', async () => {
     await expect(run({ input: { branchName: 'a..b' } })).rejects.toThrow(
       'branchName "a..b" is not a valid branch name',

@@ -176,7 +176,7 @@ const INPUT = {
   branchName: z =>
     z
       .string({
-        description: `Branch of the pull requests; defaults to zero-trust/baseline-<version>, e.g. zero-trust/baseline-${BASELINE_VERSION}`,
+        description: `Branch of the pull requests; defaults to zero-trust/baseline-<version>, e.g. zero-trust/baseline-${BASELINE_VERSION}. A repository with components on several base branches gets a branch per base, suffixed with -<base>`,
       })
       .optional(),
   draft: z =>
@@ -287,11 +287,13 @@ export function createBaselineUpgradeAction(options: {
           defaultNamespace: 'default',
         }),
       );
-      const branchName =
+      const requestedBranch =
         input.branchName ?? `zero-trust/baseline-${BASELINE_VERSION}`;
-      if (!BRANCH.test(branchName)) {
+      if (!BRANCH.test(requestedBranch)) {
         throw new InputError(
-          `branchName ${JSON.stringify(branchName)} is not a valid branch name`,
+          `branchName ${JSON.stringify(
+            requestedBranch,
+          )} is not a valid branch name`,
         );
       }
       checkReviewers(input);
@@ -424,10 +426,22 @@ export function createBaselineUpgradeAction(options: {
         }
       }
 
+      // Groups are per repository and base branch; a repository with groups on several bases
+      // gets a branch (and pull request) per base: one branch cannot be proposed into two.
+      const basesOf = new Map<string, Set<string>>();
+      for (const { location } of upgrades.values()) {
+        const bases = basesOf.get(repoName(location)) ?? new Set<string>();
+        bases.add(location.branch);
+        basesOf.set(repoName(location), bases);
+      }
       const pullRequests: PullRequestOutcome[] = [];
       for (const group of upgrades.values()) {
         const { location, octokit, reader, components } = group;
         const { owner, repo, branch: baseBranch } = location;
+        const branchName =
+          basesOf.get(repoName(location))!.size > 1
+            ? `${requestedBranch}-${baseBranch}`
+            : requestedBranch;
         const { title, body } = upgradePullRequest(
           components.map(c => ({ title: c.entityRef, plan: c.plan })),
         );

@@ -363,6 +363,29 @@ describe('proposeChange', () => {
     );
   });
 
+  it('refuses a branch whose open pull request goes into another base', async () => {
+    await github.push(REPO, 'release', {}, { from: 'main' });
+    await proposeChange(octokit, change());
+    const refs = await github.refs(REPO);
+    const before = github.writes().length;
+    const attempt = proposeChange(
+      octokit,
+      change({
+        baseBranch: 'release',
+        files: { 'base/deployment.yaml': Buffer.from('v3\n') },
+      }),
+    );
+    await expect(attempt).rejects.toThrow(ConflictError);
+    await expect(attempt).rejects.toThrow(
+      `Branch ${BRANCH} of acme/gitops already has pull request https://github.com/acme/gitops/pull/1 into main, not release`,
+    );
+    expect(github.writes().slice(before)).toEqual([]);
+    expect(await github.refs(REPO)).toEqual(refs);
+    expect(github.pullRequests(REPO)).toEqual([
+      expect.objectContaining({ number: 1, base: 'main', state: 'open' }),
+    ]);
+  });
+
   it('refuses a branch that is the base branch before writing', async () => {
     await expect(
       proposeChange(octokit, change({ branchName: 'main' })),

@@ -382,6 +382,22 @@ export async function proposeChange(
     );
     return { baseBranch, changedFiles: [] };
   }
+  if (head) {
+    // The plugin's update mode finds the open pull request of the branch whatever its base and
+    // moves it to ours: a branch already proposed into another base is someone else's change.
+    const { data: open } = await octokit.rest.pulls.list({
+      owner,
+      repo,
+      head: `${owner}:${branchName}`,
+      state: 'open',
+    });
+    const elsewhere = open.find(p => p.base.ref !== baseBranch);
+    if (elsewhere) {
+      throw new ConflictError(
+        `Branch ${branchName} of ${owner}/${repo} already has pull request ${elsewhere.html_url} into ${elsewhere.base.ref}, not ${baseBranch}; choose another branchName for ${baseBranch}`,
+      );
+    }
+  }
   const parent = head ?? baseHead;
   const changes =
     head && head !== baseHead
