@@ -229,23 +229,13 @@ describe('zerotrust:baseline:upgrade', () => {
     return { output, logs, writes };
   };
 
-  /** Merges a pull request's branch into main, as GitHub's merge button would. */
+  /** Merges the open pull request of BRANCH into main with a real merge commit, as GitHub's button does. */
   async function merge(repo: string) {
-    const branch = await github.files(repo, BRANCH);
-    const main = await github.files(repo, 'main');
-    await github.push(
-      repo,
-      'main',
-      {
-        ...branch,
-        ...Object.fromEntries(
-          Object.keys(main)
-            .filter(f => !(f in branch))
-            .map(f => [f, null]),
-        ),
-      },
-      { message: `Merge ${BRANCH}` },
-    );
+    const open = github
+      .pullRequests(repo)
+      .filter(p => p.state === 'open' && p.head === BRANCH);
+    expect(open).toHaveLength(1);
+    return github.mergePull(repo, open[0].number);
   }
 
   it('opens one pull request per GitOps repository, keeps a hand edit, and a second run opens none', async () => {
@@ -733,6 +723,40 @@ describe('zerotrust:baseline:upgrade', () => {
         requestedReviewers: ['octocat'],
         requestedTeams: ['platform-security'],
       }),
+    ]);
+  });
+
+  it('builds a later upgrade on main when the branch of a merged pull request is left over', async () => {
+    await run({ input: { entityRefs: ['cartservice'] } });
+    const oldHead = (await github.refs(BOUTIQUE))[`refs/heads/${BRANCH}`];
+    const merged = await merge(BOUTIQUE);
+    expect((await github.log(BOUTIQUE, 'main'))[0].parents).toEqual([
+      expect.any(String),
+      oldHead,
+    ]);
+
+    // The branch is still there, with no open pull request: the next upgrade starts from main.
+    const { output, writes } = await run({
+      input: { entityRefs: ['checkoutservice'] },
+    });
+    expect(writes).toContain(
+      `PATCH /repos/${BOUTIQUE}/git/refs/heads/${BRANCH}`,
+    );
+    expect(output.pullRequests).toEqual([
+      expect.objectContaining({ number: 2, created: true, branchName: BRANCH }),
+    ]);
+    const [commit] = await github.log(BOUTIQUE, BRANCH);
+    expect(commit.parents).toEqual([merged]);
+    expect(
+      Object.keys(await github.changes(BOUTIQUE, BRANCH, 'main')).every(f =>
+        f.startsWith('apps/checkoutservice/'),
+      ),
+    ).toBe(true);
+    expect(
+      github.pullRequests(BOUTIQUE).map(p => [p.number, p.state, p.head]),
+    ).toEqual([
+      [1, 'closed', BRANCH],
+      [2, 'open', BRANCH],
     ]);
   });
 

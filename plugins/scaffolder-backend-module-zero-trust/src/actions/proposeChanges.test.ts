@@ -363,6 +363,52 @@ describe('proposeChange', () => {
     );
   });
 
+  it.each([
+    ['a merge commit', false],
+    ['a fast-forward', true],
+  ])(
+    'builds on the base when the branch of a pull request merged with %s is left over',
+    async (_d, fastForward) => {
+      await proposeChange(octokit, change());
+      const merged = await github.mergePull(REPO, 1, { fastForward });
+      const result = await proposeChange(
+        octokit,
+        change({ files: { 'base/deployment.yaml': Buffer.from('v3\n') } }),
+      );
+      expect(result.pullRequest).toEqual(
+        expect.objectContaining({ number: 2, created: true }),
+      );
+      const [commit] = await github.log(REPO, BRANCH);
+      expect(commit.parents).toEqual([merged]);
+      expect(result.commitSha).toBe(commit.sha);
+      expect(await github.changes(REPO, BRANCH, 'main')).toEqual({
+        'apps/cartservice/base/deployment.yaml': 'M',
+      });
+      expect(github.pullRequests(REPO).map(p => p.state)).toEqual([
+        'closed',
+        'open',
+      ]);
+    },
+  );
+
+  it('refuses a branch with commits of its own and no open pull request', async () => {
+    await github.push(
+      REPO,
+      BRANCH,
+      { 'apps/cartservice/someone.yaml': 'x: 1\n' },
+      { from: 'main' },
+    );
+    const refs = await github.refs(REPO);
+    const attempt = proposeChange(octokit, change());
+    await expect(attempt).rejects.toThrow(ConflictError);
+    await expect(attempt).rejects.toThrow(
+      `Branch ${BRANCH} of acme/gitops has commits that are not in main and no open pull request (a closed or squash-merged one?); delete the branch or choose another branchName`,
+    );
+    expect(github.writes()).toEqual([]);
+    expect(await github.refs(REPO)).toEqual(refs);
+    expect(github.pullRequests(REPO)).toEqual([]);
+  });
+
   it('refuses a branch whose open pull request goes into another base', async () => {
     await github.push(REPO, 'release', {}, { from: 'main' });
     await proposeChange(octokit, change());

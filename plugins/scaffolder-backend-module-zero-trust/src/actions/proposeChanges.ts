@@ -382,7 +382,9 @@ export async function proposeChange(
     );
     return { baseBranch, changedFiles: [] };
   }
-  if (head) {
+  let parent = head ?? baseHead;
+  let headTree: TreeEntries | undefined;
+  if (head && head !== baseHead) {
     // The plugin's update mode finds the open pull request of the branch whatever its base and
     // moves it to ours: a branch already proposed into another base is someone else's change.
     const { data: open } = await octokit.rest.pulls.list({
@@ -397,11 +399,38 @@ export async function proposeChange(
         `Branch ${branchName} of ${owner}/${repo} already has pull request ${elsewhere.html_url} into ${elsewhere.base.ref}, not ${baseBranch}; choose another branchName for ${baseBranch}`,
       );
     }
+    if (open.length === 0) {
+      // No open pull request: a branch left over from a merged one is built on afresh from the
+      // base (a fast-forward of the branch); a branch with its own commits is someone's work,
+      // unless it already holds exactly this change (a run that pushed but did not open the PR).
+      const { data: comparison } = await octokit.rest.repos.compareCommits({
+        owner,
+        repo,
+        base: baseHead,
+        head,
+      });
+      if (comparison.status === 'behind' || comparison.status === 'identical') {
+        logger?.info(
+          `Branch ${branchName} of ${owner}/${repo} is already in ${baseBranch} (a merged pull request); building on ${baseBranch}`,
+        );
+        parent = baseHead;
+      } else {
+        headTree = await readTree(octokit, owner, repo, head);
+        if (diff(wanted, deleted, headTree).length > 0) {
+          throw new ConflictError(
+            `Branch ${branchName} of ${owner}/${repo} has commits that are not in ${baseBranch} and no open pull request (a closed or squash-merged one?); delete the branch or choose another branchName`,
+          );
+        }
+      }
+    }
   }
-  const parent = head ?? baseHead;
   const changes =
-    head && head !== baseHead
-      ? diff(wanted, deleted, await readTree(octokit, owner, repo, head))
+    parent !== baseHead
+      ? diff(
+          wanted,
+          deleted,
+          headTree ?? (await readTree(octokit, owner, repo, parent)),
+        )
       : diff(wanted, deleted, baseTree);
 
   if (changes.length > 0) {

@@ -221,6 +221,45 @@ export class FakeGitHub {
     return commit;
   }
 
+  /**
+   * Merges an open pull request as GitHub's merge button does: a fast-forward when the base has
+   * not moved (`fastForward: true`), otherwise a real merge commit with the base and the head as
+   * parents (git merge-tree; refuses on conflicts). Closes the pull request; the head branch stays.
+   * Returns the new head of the base branch.
+   */
+  async mergePull(
+    fullName: string,
+    number: number,
+    options: { fastForward?: boolean } = {},
+  ): Promise<string> {
+    const repo = this.repo(fullName);
+    const pr = repo.pulls.find(p => p.number === number && p.state === 'open');
+    if (!pr) throw new Error(`No open pull request ${number} in ${fullName}`);
+    const baseRef = `refs/heads/${pr.base}`;
+    const base = await this.resolveCommitish(repo, baseRef);
+    const head = await this.resolveCommitish(repo, `refs/heads/${pr.head}`);
+    let merged: string;
+    if (options.fastForward) {
+      await this.git(repo.gitDir, ['merge-base', '--is-ancestor', base, head]);
+      merged = head;
+    } else {
+      const tree = (
+        await this.git(repo.gitDir, ['merge-tree', '--write-tree', base, head])
+      )
+        .toString('utf8')
+        .split('\n')[0]
+        .trim();
+      merged = await this.commitTree(repo, {
+        tree,
+        parents: [base, head],
+        message: `Merge pull request #${number} from ${repo.owner}/${pr.head}`,
+      });
+    }
+    await this.git(repo.gitDir, ['update-ref', baseRef, merged, base]);
+    pr.state = 'closed';
+    return merged;
+  }
+
   /** A file's text at a branch, tag or commit; undefined when absent. */
   async readFile(
     fullName: string,
@@ -738,6 +777,7 @@ export class FakeGitHub {
     ['GET', /^\/git\/blobs\/(.+)$/, c => this.getBlob(c)],
     ['POST', /^\/git\/blobs$/, c => this.createBlob(c)],
     ['GET', /^\/commits$/, c => this.listCommits(c)],
+    ['GET', /^\/compare\/(.+)\.\.\.(.+)$/, c => this.compare(c)],
     ['GET', /^\/contents\/(.+)$/, c => this.getContents(c)],
     ['HEAD', /^\/contents\/(.+)$/, c => this.getContents(c)],
     ['GET', /^\/pulls$/, c => this.listPulls(c)],
@@ -1053,6 +1093,38 @@ export class FakeGitHub {
       path: file,
       content: content.toString('base64'),
       sha,
+    });
+  }
+
+  /** `compare/{base}...{head}`: how head relates to base, from git's own ancestry. */
+  private async compare({ repo, match }: RestCall) {
+    const base = await this.resolveCommitish(repo, match[1]);
+    const head = await this.resolveCommitish(repo, match[2]);
+    const count = async (range: string) =>
+      Number(
+        (await this.git(repo.gitDir, ['rev-list', '--count', range]))
+          .toString('utf8')
+          .trim(),
+      );
+    const ahead = await count(`${base}..${head}`);
+    const behind = await count(`${head}..${base}`);
+    const mergeBase = (await this.git(repo.gitDir, ['merge-base', base, head]))
+      .toString('utf8')
+      .trim();
+    let status: string;
+    if (ahead === 0 && behind === 0) status = 'identical';
+    else if (ahead === 0) status = 'behind';
+    else if (behind === 0) status = 'ahead';
+    else status = 'diverged';
+    return json({
+      status,
+      ahead_by: ahead,
+      behind_by: behind,
+      total_commits: ahead,
+      base_commit: await this.commitJson(repo, base),
+      merge_base_commit: await this.commitJson(repo, mergeBase),
+      commits: [],
+      files: [],
     });
   }
 
