@@ -202,12 +202,29 @@ describe('zerotrust:baseline:upgrade', () => {
       input?: Record<string, any>;
       isDryRun?: boolean;
       catalogEntities?: Entity[];
+      /** Checkpoint results by key, kept across runs as a retried task keeps them. */
+      checkpoints?: Map<string, unknown>;
     } = {},
   ) => {
     const logger = mockServices.logger.mock();
+    const checkpoints = options.checkpoints;
     const ctx = {
       ...createMockActionContext({ input: options.input ?? {}, logger }),
       isDryRun: options.isDryRun ?? false,
+      ...(checkpoints
+        ? {
+            checkpoint: async ({
+              key,
+              fn,
+            }: {
+              key: string;
+              fn: () => Promise<unknown>;
+            }) => {
+              if (!checkpoints.has(key)) checkpoints.set(key, await fn());
+              return checkpoints.get(key);
+            },
+          }
+        : {}),
     };
     const action = createBaselineUpgradeAction({
       catalog: catalogServiceMock({
@@ -758,6 +775,41 @@ describe('zerotrust:baseline:upgrade', () => {
       [1, 'closed', BRANCH],
       [2, 'open', BRANCH],
     ]);
+  });
+
+  it('stores the merge base blobs inside the checkpoint, before the commit, and not again on a retry', async () => {
+    const edited = edit(
+      originals.cartservice[DEPLOYMENT_FILE],
+      PAGER_FIND,
+      PAGER_EDIT,
+    );
+    await github.push(BOUTIQUE, 'main', { [DEPLOYMENT]: edited });
+    const generatedDeployment = today('cartservice')[DEPLOYMENT_FILE];
+    const blobPath = `/repos/${BOUTIQUE}/git/blobs/${gitBlobSha(
+      generatedDeployment,
+    )}`;
+    const checkpoints = new Map<string, unknown>();
+    await run({ checkpoints });
+    const calls = github.calls();
+    const stored = github.requests.findIndex(
+      r =>
+        r.method === 'POST' &&
+        r.path === `/repos/${BOUTIQUE}/git/blobs` &&
+        Buffer.from(r.body.content, 'base64').toString('utf8') ===
+          generatedDeployment,
+    );
+    expect(stored).toBeGreaterThanOrEqual(0);
+    expect(calls).toContain(`GET ${blobPath}`);
+    // Before the first commit of the repository (cartservice's).
+    expect(stored).toBeLessThan(
+      calls.indexOf(`POST /repos/${BOUTIQUE}/git/commits`),
+    );
+
+    // A retried task whose checkpoints all completed neither looks for nor stores the blobs.
+    const before = github.requests.length;
+    const retry = await run({ checkpoints });
+    expect(retry.writes).toEqual([]);
+    expect(github.calls().slice(before)).not.toContain(`GET ${blobPath}`);
   });
 
   it('opens a pull request per base branch when a repository has components on several', async () => {

@@ -471,32 +471,38 @@ export function createBaselineUpgradeAction(options: {
             key: `zerotrust-baseline-upgrade:${repoName(
               location,
             )}#${branchName}:${plan.path}`,
-            fn: async () => ({
-              ...(await proposeChange(
-                octokit,
-                {
-                  owner,
-                  repo,
-                  targetPath: plan.path,
-                  files: Object.fromEntries(
-                    Object.entries(plan.write).map(([f, text]) => [
-                      f,
-                      Buffer.from(text),
-                    ]),
-                  ),
-                  deletedFiles: plan.delete,
-                  branchName,
-                  baseBranch,
-                  commitMessage: `${plan.spec.name}: Zero Trust baseline ${plan.from} → ${plan.to}\n\n${entityRef}, ${plan.path}`,
-                  title,
-                  body,
-                  draft: input.draft,
-                  reviewers: input.reviewers,
-                  teamReviewers: input.teamReviewers,
-                },
-                { logger: ctx.logger },
-              )),
-            }),
+            fn: async () => {
+              // The generated content merged edits were made from, for the next upgrade's
+              // merge: stored before the commit that refers to it, and inside the checkpoint, so
+              // a retried task does not redo it once the change is proposed.
+              await reader.ensureBlobs(plan.mergeBases);
+              return {
+                ...(await proposeChange(
+                  octokit,
+                  {
+                    owner,
+                    repo,
+                    targetPath: plan.path,
+                    files: Object.fromEntries(
+                      Object.entries(plan.write).map(([f, text]) => [
+                        f,
+                        Buffer.from(text),
+                      ]),
+                    ),
+                    deletedFiles: plan.delete,
+                    branchName,
+                    baseBranch,
+                    commitMessage: `${plan.spec.name}: Zero Trust baseline ${plan.from} → ${plan.to}\n\n${entityRef}, ${plan.path}`,
+                    title,
+                    body,
+                    draft: input.draft,
+                    reviewers: input.reviewers,
+                    teamReviewers: input.teamReviewers,
+                  },
+                  { logger: ctx.logger },
+                )),
+              };
+            },
           });
           changed += result.changedFiles.length;
           if (result.pullRequest) {
@@ -504,8 +510,6 @@ export function createBaselineUpgradeAction(options: {
             outcome.number = result.pullRequest.number;
             outcome.created = outcome.created || result.pullRequest.created;
           }
-          // The generated content merged edits were made from, for the next upgrade's merge.
-          await reader.ensureBlobs(plan.mergeBases);
         }
         if (outcome.number && !outcome.created && changed > 0) {
           // An open pull request got new commits: describe what it now holds.
