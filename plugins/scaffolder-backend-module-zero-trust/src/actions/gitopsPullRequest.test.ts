@@ -83,8 +83,11 @@ describe('zerotrust:gitops:pull-request', () => {
       'GET /repos/acme/gitops/git/ref/heads/main',
       `GET /repos/acme/gitops/git/ref/heads/${BRANCH}`,
       `GET /repos/acme/gitops/git/commits/${main}`,
-      expect.stringMatching(
-        /^GET \/repos\/acme\/gitops\/git\/trees\/[0-9a-f]{40}$/,
+      // One tree at a time to the target folder: the root, apps, then apps/cartservice.
+      ...[1, 2, 3].map(() =>
+        expect.stringMatching(
+          /^GET \/repos\/acme\/gitops\/git\/trees\/[0-9a-f]{40}$/,
+        ),
       ),
       // octokit-plugin-create-pull-request, parent pinned to what we compared against
       'GET /repos/acme/gitops',
@@ -97,7 +100,7 @@ describe('zerotrust:gitops:pull-request', () => {
       'POST /repos/acme/gitops/git/refs',
       'POST /repos/acme/gitops/pulls',
     ]);
-    expect(github.requests[6].query).toEqual({ sha: main, per_page: '1' });
+    expect(github.requests[8].query).toEqual({ sha: main, per_page: '1' });
     expect(new Set(github.requests.map(r => r.authorization))).toEqual(
       new Set(['token ghs_test']),
     );

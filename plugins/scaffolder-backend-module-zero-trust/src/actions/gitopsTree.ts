@@ -6,6 +6,14 @@ const isNotFound = (e: unknown) => (e as { status?: number }).status === 404;
 interface TreeEntry {
   path: string;
   type: string;
+  mode: string;
+  sha: string;
+}
+
+/** A file under a folder: its path relative to the folder, git mode and blob sha. */
+export interface FolderFile {
+  path: string;
+  mode: string;
   sha: string;
 }
 
@@ -72,7 +80,12 @@ export class GitHubTreeReader {
         }
         return data.tree
           .filter(e => e.path && e.type && e.sha)
-          .map(e => ({ path: e.path!, type: e.type!, sha: e.sha! }));
+          .map(e => ({
+            path: e.path!,
+            type: e.type!,
+            mode: e.mode ?? '',
+            sha: e.sha!,
+          }));
       })();
       this.trees.set(key, entries);
     }
@@ -87,7 +100,33 @@ export class GitHubTreeReader {
     branch: string,
     folder: string,
   ): Promise<Record<string, string> | undefined> {
-    let sha = await this.rootTree(branch);
+    const files = await this.folderFiles(await this.rootTree(branch), folder);
+    return files && Object.fromEntries(files.map(f => [f.path, f.sha]));
+  }
+
+  /**
+   * Every file (blob or link) under `folder` of a commit with its mode and blob sha, by path
+   * relative to the folder; undefined when the folder does not exist. Throws on a truncated
+   * listing instead of returning part of the folder.
+   */
+  async filesAtCommit(
+    commitSha: string,
+    folder: string,
+  ): Promise<FolderFile[] | undefined> {
+    const { data: commit } = await this.octokit.rest.git.getCommit({
+      owner: this.owner,
+      repo: this.repo,
+      commit_sha: commitSha,
+    });
+    return this.folderFiles(commit.tree.sha, folder);
+  }
+
+  /** Walks from a root tree to `folder` one tree at a time, then lists the folder. */
+  private async folderFiles(
+    rootTree: string | undefined,
+    folder: string,
+  ): Promise<FolderFile[] | undefined> {
+    let sha = rootTree;
     for (const segment of folder.split('/')) {
       if (!sha) return undefined;
       const entry = (await this.listTree(sha, false)).find(
@@ -96,11 +135,9 @@ export class GitHubTreeReader {
       sha = entry?.sha;
     }
     if (!sha) return undefined;
-    return Object.fromEntries(
-      (await this.listTree(sha, true))
-        .filter(e => e.type === 'blob')
-        .map(e => [e.path, e.sha]),
-    );
+    return (await this.listTree(sha, true))
+      .filter(e => e.type === 'blob')
+      .map(({ path, mode, sha: blob }) => ({ path, mode, sha: blob }));
   }
 
   /** A blob's content, or undefined when the repository has no blob with that sha. */

@@ -409,6 +409,40 @@ describe('proposeChange', () => {
     expect(github.pullRequests(REPO)).toEqual([]);
   });
 
+  it('reads only the target folder, one tree at a time, never the whole repository', async () => {
+    await proposeChange(octokit, change());
+    const recursive = github.requests
+      .filter(
+        r =>
+          r.path.startsWith('/repos/acme/gitops/git/trees/') &&
+          r.query.recursive !== undefined,
+      )
+      .map(r => r.path);
+    // The sha of apps/cartservice's tree on main, walked by hand.
+    const [main] = await github.log(REPO, 'main');
+    let sha = main.sha;
+    for (const segment of ['apps', 'cartservice']) {
+      const { data } = await octokit.rest.git.getTree({
+        owner: 'acme',
+        repo: 'gitops',
+        tree_sha: sha,
+      });
+      sha = data.tree.find(e => e.path === segment)!.sha!;
+    }
+    expect(recursive.length).toBeGreaterThan(0);
+    expect(new Set(recursive)).toEqual(
+      new Set([`/repos/acme/gitops/git/trees/${sha}`]),
+    );
+  });
+
+  it('throws on a truncated listing instead of taking every file as changed', async () => {
+    github.truncateRecursiveListings = true;
+    await expect(proposeChange(octokit, change())).rejects.toThrow(
+      /GitHub truncated the listing of tree [0-9a-f]{40} of acme\/gitops/,
+    );
+    expect(github.writes()).toEqual([]);
+  });
+
   it('refuses a branch whose open pull request goes into another base', async () => {
     await github.push(REPO, 'release', {}, { from: 'main' });
     await proposeChange(octokit, change());

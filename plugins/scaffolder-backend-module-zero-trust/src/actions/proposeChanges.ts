@@ -8,6 +8,7 @@ import {
 } from 'octokit-plugin-create-pull-request';
 import path from 'path';
 import { BRANCH, OWNER, REPO } from './githubNames';
+import { GitHubTreeReader } from './gitopsTree';
 
 /** Git file modes a proposed file can have: regular, executable, symbolic link. @public */
 export type ProposedFileMode = '100644' | '100755' | '120000';
@@ -158,43 +159,33 @@ async function branchHead(
   }
 }
 
-/** The files of a commit by path, or undefined when GitHub truncated the listing. */
+/**
+ * The files of `targetPath` at a commit by repository path. The folder is reached one tree at a
+ * time (GitHubTreeReader), never by listing the whole repository; a truncated listing throws,
+ * since treating every file as changed would write on every rerun.
+ */
 async function readTree(
-  octokit: Octokit,
-  owner: string,
-  repo: string,
+  reader: GitHubTreeReader,
   commitSha: string,
-): Promise<TreeEntries | undefined> {
-  const { data: commit } = await octokit.rest.git.getCommit({
-    owner,
-    repo,
-    commit_sha: commitSha,
-  });
-  const { data: tree } = await octokit.rest.git.getTree({
-    owner,
-    repo,
-    tree_sha: commit.tree.sha,
-    recursive: 'true',
-  });
-  if (tree.truncated) return undefined;
+  targetPath: string,
+): Promise<TreeEntries> {
+  const files = await reader.filesAtCommit(commitSha, targetPath);
   return new Map(
-    tree.tree
-      .filter(e => e.type === 'blob' && e.path && e.sha && e.mode)
-      .map(e => [e.path!, { mode: e.mode!, sha: e.sha! }]),
+    (files ?? []).map(f => [
+      path.posix.join(targetPath, f.path),
+      { mode: f.mode, sha: f.sha },
+    ]),
   );
 }
 
-/**
- * What differs between the wanted files and a tree. Without a tree (a truncated listing) every
- * file counts as changed; git then finds the tree unchanged and the plugin commits nothing.
- */
+/** What differs between the wanted files and a tree. */
 function diff(
   wanted: FileChange[],
   deleted: string[],
-  tree: TreeEntries | undefined,
+  tree: TreeEntries,
 ): FileChange[] {
   const changed = wanted.filter(f => {
-    const existing = tree?.get(f.path);
+    const existing = tree.get(f.path);
     return (
       !existing ||
       existing.mode !== f.mode ||
@@ -202,7 +193,7 @@ function diff(
     );
   });
   const removed = deleted
-    .filter(p => !tree || tree.has(p))
+    .filter(p => tree.has(p))
     .map(p => ({ path: p, mode: '100644' as const, deleted: true }));
   return [...changed, ...removed];
 }
@@ -375,7 +366,8 @@ export async function proposeChange(
   }
   const head = await branchHead(octokit, owner, repo, branchName);
 
-  const baseTree = await readTree(octokit, owner, repo, baseHead);
+  const reader = new GitHubTreeReader(octokit, owner, repo);
+  const baseTree = await readTree(reader, baseHead, change.targetPath);
   if (diff(wanted, deleted, baseTree).length === 0) {
     logger?.info(
       `${owner}/${repo} already has every file on ${baseBranch}; nothing to propose`,
@@ -415,7 +407,7 @@ export async function proposeChange(
         );
         parent = baseHead;
       } else {
-        headTree = await readTree(octokit, owner, repo, head);
+        headTree = await readTree(reader, head, change.targetPath);
         if (diff(wanted, deleted, headTree).length > 0) {
           throw new ConflictError(
             `Branch ${branchName} of ${owner}/${repo} has commits that are not in ${baseBranch} and no open pull request (a closed or squash-merged one?); delete the branch or choose another branchName`,
@@ -429,7 +421,7 @@ export async function proposeChange(
       ? diff(
           wanted,
           deleted,
-          headTree ?? (await readTree(octokit, owner, repo, parent)),
+          headTree ?? (await readTree(reader, parent, change.targetPath)),
         )
       : diff(wanted, deleted, baseTree);
 
@@ -463,7 +455,7 @@ export async function proposeChange(
         changes: [{ files, commit: change.commitMessage, emptyCommit: false }],
       },
     );
-    // null: git found the new tree equal to the parent's (only with a truncated listing).
+    // null: git found the new tree equal to the parent's (not expected: we send only changes).
     if (response) {
       const changedFiles = changes.map(c => c.path).sort();
       const created = response.status === 201;
@@ -498,7 +490,7 @@ export async function proposeChange(
     };
   }
   if (!head) {
-    // Only reachable with a truncated listing of the base: git found nothing to commit.
+    // Not expected (the diff said the base lacks something): git found nothing to commit.
     return { baseBranch, changedFiles: [] };
   }
   const { data: created } = await octokit.rest.pulls.create({

@@ -94,6 +94,11 @@ export class FakeGitHub {
   /** Web host of pull request and repository URLs. */
   readonly host: string;
   readonly requests: RecordedRequest[] = [];
+  /**
+   * When set, recursive tree listings answer as GitHub does for a repository over its limits:
+   * `truncated: true` with only part of the entries.
+   */
+  truncateRecursiveListings = false;
   private readonly root: string;
   private readonly repos = new Map<string, FakeRepo>();
   private clock = 1_700_000_000;
@@ -926,11 +931,15 @@ export class FakeGitHub {
       recursive,
       folders: recursive,
     });
+    const truncated = recursive && this.truncateRecursiveListings;
     return json({
       sha,
       url: `${base}/git/trees/${sha}`,
-      truncated: false,
-      tree: entries.map(e => ({
+      truncated,
+      tree: (truncated
+        ? entries.slice(0, Math.floor(entries.length / 2))
+        : entries
+      ).map(e => ({
         path: e.path,
         mode: e.mode,
         type: e.type,
