@@ -376,7 +376,7 @@ export async function proposeChange(
   }
   let parent = head ?? baseHead;
   let headTree: TreeEntries | undefined;
-  if (head && head !== baseHead) {
+  if (head) {
     // The plugin's update mode finds the open pull request of the branch whatever its base and
     // moves it to ours: a branch already proposed into another base is someone else's change.
     const { data: open } = await octokit.rest.pulls.list({
@@ -391,7 +391,7 @@ export async function proposeChange(
         `Branch ${branchName} of ${owner}/${repo} already has pull request ${elsewhere.html_url} into ${elsewhere.base.ref}, not ${baseBranch}; choose another branchName for ${baseBranch}`,
       );
     }
-    if (open.length === 0) {
+    if (open.length === 0 && head !== baseHead) {
       // No open pull request: a branch left over from a merged one is built on afresh from the
       // base (a fast-forward of the branch); a branch with its own commits is someone's work,
       // unless it already holds exactly this change (a run that pushed but did not open the PR).
