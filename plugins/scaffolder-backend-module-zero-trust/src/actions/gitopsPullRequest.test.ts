@@ -28,6 +28,9 @@ const REPO = 'acme/gitops';
 const BRANCH = 'zero-trust/add-cartservice';
 const SHA = expect.stringMatching(/^[0-9a-f]{40}$/);
 
+// The fake GitHub runs git for every request; on a loaded 2-core machine a test takes seconds.
+jest.setTimeout(60_000);
+
 describe('zerotrust:gitops:pull-request', () => {
   let workspacePath: string;
   let github: FakeGitHub;

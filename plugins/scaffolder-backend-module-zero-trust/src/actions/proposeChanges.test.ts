@@ -16,6 +16,9 @@ const REPO = 'acme/gitops';
 const BRANCH = 'zero-trust/upgrade-cartservice';
 const API = 'https://api.github.com/repos/acme/gitops';
 
+// The fake GitHub runs git for every request; on a loaded 2-core machine a test takes seconds.
+jest.setTimeout(60_000);
+
 describe('proposeChange', () => {
   let github: FakeGitHub;
   // Failed requests are expected here (404 for a new branch, 422 on purpose): no console noise.
