@@ -14,7 +14,8 @@
 # A wrapper module's binaries are rebuilt only when its go.mod/go.sum change (a stamp holds their
 # hash). ZT_GO_TOOLS="kustomize kwok" limits the set. ZT_GO_TOOLS_CHECK=1 builds nothing: it exits
 # 3 if a tool is missing or not at the pinned version (tests use it to find the tools without
-# starting a long build).
+# starting a long build). Every binary is linked with -ldflags="-s -w": without a symbol table and
+# DWARF the links of these large binaries are faster, and nothing here debugs them.
 #
 # Usage: scripts/go-tools.sh            → prints e.g. ~/.cache/zero-trust-backstage/go-bin
 #        PATH="$(scripts/go-tools.sh):$PATH" kustomize build overlays/dev
@@ -52,7 +53,7 @@ install_kustomize() {
   fi
   if [ -n "$check_only" ]; then stale="$stale kustomize"; return 0; fi
   log "installing kustomize $KUSTOMIZE_VERSION into $bin_dir"
-  (cd "${TMPDIR:-/tmp}" && "$go_bin" install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
+  (cd "${TMPDIR:-/tmp}" && "$go_bin" install -ldflags="-s -w" "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
 }
 
 install_kube_score() {
@@ -63,7 +64,7 @@ install_kube_score() {
   fi
   if [ -n "$check_only" ]; then stale="$stale kube-score"; return 0; fi
   log "installing kube-score $KUBE_SCORE_VERSION into $bin_dir"
-  (cd "${TMPDIR:-/tmp}" && "$go_bin" install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION")
+  (cd "${TMPDIR:-/tmp}" && "$go_bin" install -ldflags="-s -w" "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION")
   echo "$KUBE_SCORE_VERSION" >"$stamp"
 }
 
@@ -74,7 +75,7 @@ install_kwok() {
   fi
   if [ -n "$check_only" ]; then stale="$stale kwok"; return 0; fi
   log "installing kwok $KWOK_VERSION into $bin_dir"
-  (cd "${TMPDIR:-/tmp}" && "$go_bin" install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION")
+  (cd "${TMPDIR:-/tmp}" && "$go_bin" install -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION")
   # The kwok binary has no built-in stages (only kwokctl embeds them): take the "fast" ones from
   # its module, as kwokctl does (kustomize/stage/fast: node-initialize, pod-ready, pod-complete,
   # pod-delete — without pod-delete a deleted pod on a fake node would never go away).
@@ -106,9 +107,9 @@ build_wrapper() {
   rm -rf "$tmp"
   if [ $# -gt 1 ]; then
     mkdir -p "$tmp"
-    (cd "$module" && "$go_bin" build -trimpath -o "$tmp/" "$@")
+    (cd "$module" && "$go_bin" build -trimpath -ldflags="-s -w" -o "$tmp/" "$@")
   else
-    (cd "$module" && "$go_bin" build -trimpath -o "$tmp" "$1")
+    (cd "$module" && "$go_bin" build -trimpath -ldflags="-s -w" -o "$tmp" "$1")
   fi
   rm -rf "$out"
   mv "$tmp" "$out"

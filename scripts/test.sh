@@ -31,15 +31,42 @@ step() {
 
 yarn_run() { zt_yarn "$@"; }
 
+# The Go builds (about 30 minutes on a cold machine, nothing on a warm one) need neither Node nor
+# node_modules, so they start first and run beside setup, tsc, lint and prettier, which mostly
+# keep one core busy. Each writes its own log and exit code; its step waits for them.
+go_jobs="$(mktemp -d)"
+go_builds_pid=""
+trap '[ -n "$go_builds_pid" ] && kill -- -"$go_builds_pid" 2>/dev/null; rm -rf "$go_jobs"' EXIT
+go_job() {
+  local name="$1"
+  shift
+  "$@" >"$go_jobs/$name.log" 2>&1
+  echo $? >"$go_jobs/$name.rc"
+}
+set -m # the background job gets its own process group, so the trap can stop all of it
+(
+  go_job harness packages/test-cluster/scripts/build.sh
+  go_job crds packages/test-cluster/scripts/fetch-crds.sh
+  go_job tools scripts/go-tools.sh
+) &
+go_builds_pid=$!
+set +m
+await_go_job() {
+  local name="$1"
+  while [ ! -f "$go_jobs/$name.rc" ] && kill -0 "$go_builds_pid" 2>/dev/null; do sleep 2; done
+  cat "$go_jobs/$name.log" >&2 2>/dev/null
+  [ "$(cat "$go_jobs/$name.rc" 2>/dev/null)" = 0 ]
+}
+
 # Setup has to succeed for anything else to mean something.
 "$ZT_ROOT/scripts/setup.sh" --browser || { zt_log "setup failed"; exit 1; }
 
-step "build kube-apiserver harness" packages/test-cluster/scripts/build.sh
-step "fetch upstream CRDs" packages/test-cluster/scripts/fetch-crds.sh
-step "build Go tools (kustomize, KWOK, Kyverno, Argo Rollouts, kube-score)" scripts/go-tools.sh
 step "type check (tsc)" yarn_run tsc
 step "lint" yarn_run backstage-cli repo lint
 step "formatting (prettier)" yarn_run prettier --check .
+step "build kube-apiserver harness" await_go_job harness
+step "fetch upstream CRDs" await_go_job crds
+step "build Go tools (kustomize, KWOK, Kyverno, Argo Rollouts, kube-score)" await_go_job tools
 step "software templates (scaffolder dry-run)" templates/test.sh
 step "unit + integration tests" env CI=true node "$ZT_ROOT"/.yarn/releases/yarn-*.cjs backstage-cli repo test --ci
 step "end-to-end (Chromium)" "$ZT_ROOT/scripts/e2e.sh"

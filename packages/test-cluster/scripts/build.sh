@@ -22,7 +22,7 @@ if [ ! -x "$bin" ]; then
   if [ ! -x "$bin" ]; then
     echo "test-cluster: building the harness into $cache (a cold build takes 15-20 minutes)" >&2
     start=$SECONDS
-    (cd "$root/harness" && "$go_bin" build -o "$bin.tmp" .)
+    (cd "$root/harness" && "$go_bin" build -ldflags="-s -w" -o "$bin.tmp" .)
     mv "$bin.tmp" "$bin"
     echo "test-cluster: built in $((SECONDS - start))s" >&2
   fi
