@@ -48,6 +48,14 @@ export interface Config {
       staleAfter?: HumanDuration | string;
       /** How often the cluster locators are asked again for the clusters (default 5 minutes). */
       refreshInterval?: HumanDuration | string;
+      /**
+       * For clusters with `authProvider: oidc`: the file holding the backend's own OIDC token,
+       * keyed by the cluster's `oidcTokenProvider`. The kubernetes plugin sends the signed-in
+       * user's token; the Zero Trust backend reads in the background, for no user. The file is
+       * re-read as it changes (e.g. a projected ServiceAccount token whose issuer the cluster
+       * trusts as an OIDC issuer).
+       */
+      oidcTokenFiles?: { [oidcTokenProvider: string]: string };
     };
     /** Size limits that protect the backend's memory. */
     limits?: {

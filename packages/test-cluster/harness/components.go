@@ -19,6 +19,13 @@ import (
 // runs as a child process of this binary (`test-cluster kube-controller-manager ARGS…`): the
 // components keep global state (flags, klog, metrics registries) that two of them in one process
 // would share.
+// Subcommands of this harness itself.
+var plainSubcommands = map[string]func([]string) error{
+	"netns-run":   runNetns,
+	"client-cert": runClientCert,
+	"oidc-token":  runOIDCToken,
+}
+
 var subcommands = map[string]func() *cobra.Command{
 	"kube-controller-manager": func() *cobra.Command { return controllermanager.NewControllerManagerCommand() },
 	"kube-scheduler":          func() *cobra.Command { return scheduler.NewSchedulerCommand() },
@@ -29,9 +36,9 @@ func runSubcommand(args []string) bool {
 	if len(args) == 0 {
 		return false
 	}
-	if args[0] == "netns-run" {
-		if err := runNetns(args[1:]); err != nil {
-			fmt.Fprintln(os.Stderr, "test-cluster netns-run:", err)
+	if run, ok := plainSubcommands[args[0]]; ok {
+		if err := run(args[1:]); err != nil {
+			fmt.Fprintf(os.Stderr, "test-cluster %s: %v\n", args[0], err)
 			os.Exit(1)
 		}
 		os.Exit(0)

@@ -85,6 +85,13 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
+	identities, err := ensureIdentities(pki.Dir, ports)
+	if err != nil {
+		return err
+	}
+	if err := serveOIDCIssuer(identities, ports); err != nil {
+		return err
+	}
 
 	etcd, err := startEtcd(filepath.Join(dataDir, "etcd"), ports)
 	if err != nil {
@@ -94,7 +101,7 @@ func run(o options) error {
 
 	server := fmt.Sprintf("https://127.0.0.1:%d", ports.APIServer)
 	cmd := app.NewAPIServerCommand()
-	cmd.SetArgs(apiServerArgs(ports, pki))
+	cmd.SetArgs(apiServerArgs(ports, pki, identities))
 
 	go func() {
 		if err := whenReady(cmd.Context(), server, pki, ports, o); err != nil {
@@ -105,7 +112,7 @@ func run(o options) error {
 	return cmd.Execute()
 }
 
-func apiServerArgs(p ports, pki pkiFiles) []string {
+func apiServerArgs(p ports, pki pkiFiles, identities identityFiles) []string {
 	return []string{
 		"--etcd-servers=" + p.etcdClientURL(),
 		"--bind-address=127.0.0.1",
@@ -117,6 +124,8 @@ func apiServerArgs(p ports, pki pkiFiles) []string {
 		"--cert-dir=" + pki.Dir,
 		"--authorization-mode=RBAC",
 		"--token-auth-file=" + pki.TokenFile,
+		"--client-ca-file=" + identities.clientCACert,
+		"--authentication-config=" + identities.authenticationConfig,
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + pki.ServiceAccountPublicKey,
 		"--service-account-signing-key-file=" + pki.ServiceAccountPrivateKey,

@@ -19,6 +19,8 @@ type ports struct {
 	KyvernoWebhook        int `json:"kyvernoWebhook"`
 	KyvernoMetrics        int `json:"kyvernoMetrics"`
 	KyvernoReportsMetrics int `json:"kyvernoReportsMetrics"`
+	// The OIDC issuer the API server trusts (identities.go).
+	OIDCIssuer int `json:"oidcIssuer"`
 }
 
 func (p ports) etcdClientURL() string { return fmt.Sprintf("http://127.0.0.1:%d", p.EtcdClient) }
@@ -34,10 +36,10 @@ func loadOrAllocatePorts(dataDir string, apiServerPort int) (ports, error) {
 		if apiServerPort != 0 && apiServerPort != p.APIServer {
 			return p, fmt.Errorf("data dir %s belongs to a server on port %d, not %d", dataDir, p.APIServer, apiServerPort)
 		}
-		if p.KyvernoWebhook != 0 {
+		if p.KyvernoWebhook != 0 && p.OIDCIssuer != 0 {
 			return p, nil
 		}
-		// A data dir from before the producers: allocate their ports and keep the others.
+		// A data dir from an older harness: allocate the new ports and keep the others.
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return p, err
 	}
@@ -45,7 +47,7 @@ func loadOrAllocatePorts(dataDir string, apiServerPort int) (ports, error) {
 	if p.APIServer == 0 {
 		p.APIServer = apiServerPort
 	}
-	for _, port := range []*int{&p.APIServer, &p.EtcdClient, &p.EtcdPeer, &p.KyvernoWebhook, &p.KyvernoMetrics, &p.KyvernoReportsMetrics} {
+	for _, port := range []*int{&p.APIServer, &p.EtcdClient, &p.EtcdPeer, &p.KyvernoWebhook, &p.KyvernoMetrics, &p.KyvernoReportsMetrics, &p.OIDCIssuer} {
 		if *port == 0 {
 			if *port, err = freePort(); err != nil {
 				return p, err

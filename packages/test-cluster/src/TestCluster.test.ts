@@ -5,6 +5,7 @@ import {
   ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  KubeConfig,
   KubernetesObject,
   RbacAuthorizationV1Api,
   V1PolicyRule,
@@ -159,6 +160,86 @@ describe('test cluster (real kube-apiserver + etcd)', () => {
       }
       expect(granted.map((g: any) => `${g.group}/${g.res}`).sort()).toEqual(
         WATCHED_KINDS.map(k => `${k.group}/${k.plural}`).sort(),
+      );
+    });
+  });
+
+  describe('client certificates and OIDC tokens', () => {
+    /** A client configuration with the test cluster's server and CA and the given user. */
+    function kubeConfigAs(user: {
+      name: string;
+      token?: string;
+      certData?: string;
+      keyData?: string;
+    }): KubeConfig {
+      const admin = cluster().kubeConfig().getCurrentCluster()!;
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [admin],
+        users: [user],
+        contexts: [{ name: 'c', cluster: admin.name, user: user.name }],
+        currentContext: 'c',
+      });
+      return kc;
+    }
+
+    /** Who the API server says the caller is (SelfSubjectReview), or the HTTP status. */
+    async function whoAmI(kc: KubeConfig) {
+      const response = await kubeRequest(
+        kc,
+        'POST',
+        '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'SelfSubjectReview',
+        },
+      );
+      if (response.status !== 201) return response.status;
+      const { username, groups } = JSON.parse(response.body).status.userInfo;
+      return {
+        username,
+        groups: groups.filter((g: string) => g !== 'system:authenticated'),
+      };
+    }
+
+    it('authenticates a client certificate signed by the cluster’s client CA as its CN and O', async () => {
+      const { cert, key } = await cluster().clientCertificateFor('alice', [
+        'platform',
+      ]);
+      expect(cert).toContain('BEGIN CERTIFICATE');
+      const kc = kubeConfigAs({
+        name: 'alice',
+        certData: Buffer.from(cert).toString('base64'),
+        keyData: Buffer.from(key).toString('base64'),
+      });
+      expect(await whoAmI(kc)).toEqual({
+        username: 'alice',
+        groups: ['platform'],
+      });
+    });
+
+    it('authenticates an ID token of the configured issuer, and refuses a wrong audience or an expired token', async () => {
+      const token = await cluster().oidcTokenFor('bob', { groups: ['sre'] });
+      // The API server fetches the issuer's keys asynchronously after it starts.
+      let who: unknown;
+      for (let i = 0; i < 100; i++) {
+        who = await whoAmI(kubeConfigAs({ name: 'bob', token }));
+        if (who !== 401) break;
+        await new Promise(r => setTimeout(r, 200));
+      }
+      expect(who).toEqual({ username: 'oidc:bob', groups: ['oidc:sre'] });
+
+      const wrongAudience = await cluster().oidcTokenFor('bob', {
+        audience: 'someone-else',
+      });
+      expect(
+        await whoAmI(kubeConfigAs({ name: 'b', token: wrongAudience })),
+      ).toBe(401);
+      const expired = await cluster().oidcTokenFor('bob', {
+        ttlSeconds: -3600,
+      });
+      expect(await whoAmI(kubeConfigAs({ name: 'b', token: expired }))).toBe(
+        401,
       );
     });
   });

@@ -158,6 +158,55 @@ export class TestCluster {
     return kc;
   }
 
+  /**
+   * An X.509 client certificate and key (PEM) for a user and groups, signed by the client CA the
+   * API server trusts (`--client-ca-file`), as a cluster's own CA would issue one.
+   */
+  async clientCertificateFor(
+    user: string,
+    groups: string[] = [],
+  ): Promise<{ cert: string; key: string }> {
+    const stdout = await this.harness('client-cert', [
+      '--user',
+      user,
+      ...groups.flatMap(g => ['--group', g]),
+    ]);
+    return JSON.parse(stdout);
+  }
+
+  /**
+   * An OIDC ID token from the issuer the API server trusts through its structured authentication
+   * configuration: the user is `oidc:<subject>`, its groups `oidc:<group>`. A negative `ttlSeconds`
+   * gives an expired token; another `audience` one the API server must refuse.
+   */
+  async oidcTokenFor(
+    subject: string,
+    options: { groups?: string[]; audience?: string; ttlSeconds?: number } = {},
+  ): Promise<string> {
+    const args = ['--subject', subject];
+    for (const group of options.groups ?? []) args.push('--group', group);
+    if (options.audience) args.push('--audience', options.audience);
+    if (options.ttlSeconds !== undefined) {
+      args.push('--ttl', `${options.ttlSeconds}s`);
+    }
+    return (await this.harness('oidc-token', args)).trim();
+  }
+
+  private async harness(command: string, args: string[]): Promise<string> {
+    const binary = await harnessBinary();
+    return new Promise((resolve, reject) => {
+      execFile(
+        binary,
+        [command, '--data-dir', this.dataDir, ...args],
+        { encoding: 'utf8' },
+        (error, stdout, stderr) =>
+          error
+            ? reject(new Error(`test-cluster ${command}: ${stderr || error}`))
+            : resolve(stdout),
+      );
+    });
+  }
+
   /** The exit code of the last stopped server process (0 after a clean SIGTERM shutdown). */
   get exitCode(): number | null {
     return this.process.exitCode;

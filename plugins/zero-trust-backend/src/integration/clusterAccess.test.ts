@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   mockCredentials,
@@ -44,6 +45,7 @@ describe('cluster access against a real API server', () => {
     kubernetes: object;
     entities?: Entity[];
     strategies?: Record<string, AuthenticationStrategy>;
+    oidcTokenFiles?: Record<string, string>;
   }) {
     const strategies = {
       // See serviceAccountStrategyForJest: the real strategy, its client-node module injected.
@@ -72,7 +74,11 @@ describe('cluster access against a real API server', () => {
           data: {
             kubernetes: options.kubernetes,
             zeroTrust: {
-              clusters: { initialBackoff: '100ms', maxBackoff: '500ms' },
+              clusters: {
+                initialBackoff: '100ms',
+                maxBackoff: '500ms',
+                oidcTokenFiles: options.oidcTokenFiles,
+              },
             },
           },
         }),
@@ -199,5 +205,123 @@ describe('cluster access against a real API server', () => {
       500,
     );
     expect(tokenRequests).toContain('from-catalog');
+  });
+
+  /** Binds a user (not a ServiceAccount) to the backend's least-privilege ClusterRole. */
+  async function bindReaderRole(user: string) {
+    await cluster().apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: {
+        name: `zero-trust-reader-${user.replace(/[^a-z0-9-]/g, '-')}`,
+      },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'zero-trust-backstage-reader',
+      },
+      subjects: [
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user },
+      ],
+    });
+  }
+
+  it('client certificate: an adopter’s strategy giving an x509 credential, registered through our extension point, is used for every request', async () => {
+    const { url, caData } = serverAndCa();
+    await bindReaderRole('zero-trust-cert-reader');
+    const { cert, key } = await cluster().clientCertificateFor(
+      'zero-trust-cert-reader',
+    );
+    const clientCertificate: AuthenticationStrategy = {
+      getCredential: async () => ({
+        type: 'x509 client certificate',
+        cert,
+        key,
+      }),
+      validateCluster: () => [],
+      presentAuthMetadata: () => ({}),
+    };
+    const server = await startBackend({
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              { name: 'cert', url, caData, authProvider: 'clientCertificate' },
+            ],
+          },
+        ],
+      },
+      strategies: { clientCertificate },
+    });
+    await eventually(
+      async () => {
+        const { cert: health } = await clusters(server);
+        expect(podKind(health)).toMatchObject({ state: 'synced' });
+        expect(health.kinds!.filter(k => k.state === 'error')).toEqual([]);
+      },
+      60_000,
+      500,
+    );
+  });
+
+  it('oidc auth: the backend’s own token from zeroTrust.clusters.oidcTokenFiles, verified by the API server against its OIDC issuer', async () => {
+    const { url, caData } = serverAndCa();
+    await bindReaderRole('oidc:zero-trust-backstage');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-oidc-'));
+    const tokenFile = path.join(dir, 'token');
+    const expiredFile = path.join(dir, 'expired');
+    fs.writeFileSync(
+      tokenFile,
+      await cluster().oidcTokenFor('zero-trust-backstage'),
+    );
+    fs.writeFileSync(
+      expiredFile,
+      await cluster().oidcTokenFor('zero-trust-backstage', {
+        ttlSeconds: -3600,
+      }),
+    );
+    const oidcCluster = (name: string, oidcTokenProvider: string) => ({
+      name,
+      url,
+      caData,
+      authProvider: 'oidc',
+      oidcTokenProvider,
+    });
+    const server = await startBackend({
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              oidcCluster('oidc', 'test-issuer'),
+              oidcCluster('oidc-expired', 'expired'),
+              oidcCluster('oidc-no-file', 'not-configured'),
+            ],
+          },
+        ],
+      },
+      oidcTokenFiles: { 'test-issuer': tokenFile, expired: expiredFile },
+    });
+    await eventually(
+      async () => {
+        const all = await clusters(server);
+        expect(podKind(all.oidc)).toMatchObject({ state: 'synced' });
+        expect(all.oidc.kinds!.filter(k => k.state === 'error')).toEqual([]);
+        expect(podKind(all['oidc-expired'])).toMatchObject({
+          state: 'error',
+          error: expect.stringMatching(/HTTP 401/),
+        });
+        // Without a token file, the kubernetes plugin's strategy needs a signed-in user: the
+        // cluster says how to configure it.
+        expect(all['oidc-no-file'].error).toMatch(
+          /zeroTrust\.clusters\.oidcTokenFiles/,
+        );
+      },
+      60_000,
+      500,
+    );
   });
 });

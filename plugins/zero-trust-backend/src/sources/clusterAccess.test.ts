@@ -225,6 +225,54 @@ describe('cluster access as the kubernetes plugin has it', () => {
     expect(clusters.ok.kubeConfig).toBeDefined();
   });
 
+  it('oidc with zeroTrust.clusters.oidcTokenFiles: the backend’s own token from the file of that oidcTokenProvider; a missing file is named', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-oidc-'));
+    fs.writeFileSync(path.join(dir, 'token'), 'token-of-the-backend');
+    const oidc = (name: string, oidcTokenProvider: string) => ({
+      name,
+      url: `https://${name}`,
+      authProvider: 'oidc',
+      oidcTokenProvider,
+    });
+    const clusters = byName(
+      await clusterAccessFor({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                oidc('with-file', 'platform'),
+                oidc('missing-file', 'gone'),
+                oidc('not-configured', 'okta'),
+              ],
+            },
+          ],
+        },
+        zeroTrust: {
+          clusters: {
+            oidcTokenFiles: {
+              platform: path.join(dir, 'token'),
+              gone: path.join(dir, 'absent'),
+            },
+          },
+        },
+      }).resolve(),
+    );
+    const opts = await requestOptions(clusters['with-file'].kubeConfig!);
+    expect(opts.headers).toMatchObject({
+      Authorization: 'Bearer token-of-the-backend',
+    });
+    expect(clusters['missing-file'].error).toBe(
+      `oidc auth: zeroTrust.clusters.oidcTokenFiles.gone names ${path.join(
+        dir,
+        'absent',
+      )}, which does not exist`,
+    );
+    expect(clusters['not-configured'].error).toMatch(
+      /oidc\.okta.*set zeroTrust\.clusters\.oidcTokenFiles\.<oidcTokenProvider>/,
+    );
+  });
+
   it('an invalid or unknown locator fails alone, with its position and type', async () => {
     const clusters = await clusterAccessFor({
       kubernetes: {

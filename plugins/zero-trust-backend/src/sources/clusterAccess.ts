@@ -16,7 +16,10 @@ import {
   OidcStrategy,
   ServiceAccountStrategy,
 } from '@backstage/plugin-kubernetes-backend';
-import { ANNOTATION_KUBERNETES_AUTH_PROVIDER } from '@backstage/plugin-kubernetes-common';
+import {
+  ANNOTATION_KUBERNETES_AUTH_PROVIDER,
+  ANNOTATION_KUBERNETES_OIDC_TOKEN_PROVIDER,
+} from '@backstage/plugin-kubernetes-common';
 import {
   AuthenticationStrategy,
   ClusterDetails,
@@ -70,7 +73,7 @@ export function defaultAuthStrategies(options: {
 const USER_TOKEN_HINTS: Record<string, string> = {
   google:
     'the google auth provider uses the signed-in user’s Google token, and the Zero Trust backend reads clusters in the background without a user; use googleServiceAccount',
-  oidc: 'the oidc auth provider uses the signed-in user’s OIDC token, and the Zero Trust backend reads clusters in the background without a user; use serviceAccount, aws, azure or googleServiceAccount, or register a server-side strategy',
+  oidc: 'the oidc auth provider uses the signed-in user’s OIDC token, and the Zero Trust backend reads clusters in the background without a user; set zeroTrust.clusters.oidcTokenFiles.<oidcTokenProvider> to a file holding the backend’s own token, or use serviceAccount, aws, azure or googleServiceAccount',
   aks: 'the aks auth provider uses the signed-in user’s AKS token, and the Zero Trust backend reads clusters in the background without a user; use azure (the backend’s own Azure identity)',
 };
 
@@ -94,6 +97,20 @@ export interface ClusterAccessOptions {
 }
 
 const BACKSTAGE_USER = 'backstage-kubernetes-auth';
+
+/**
+ * `zeroTrust.clusters.oidcTokenFiles`: for clusters with `authProvider: oidc`, the file holding the
+ * backend's own token, keyed by the cluster's `oidcTokenProvider`.
+ */
+function oidcTokenFiles(config: Config): Map<string, string> {
+  const files = config.getOptionalConfig('zeroTrust.clusters.oidcTokenFiles');
+  return new Map(
+    (files?.keys() ?? []).map(provider => [
+      provider,
+      path.resolve(files!.getString(provider)),
+    ]),
+  );
+}
 
 /** Applies a kubernetes-plugin auth strategy's credential to each client-node request. */
 export class StrategyAuthenticator {
@@ -218,6 +235,7 @@ class LocatorSuppliers implements KubernetesClustersSupplier {
  */
 export class KubernetesClusterAccess implements LiveClusterResolver {
   readonly strategies: Map<string, AuthenticationStrategy>;
+  private readonly oidcTokenFiles: Map<string, string>;
   private readonly defaultSupplier: LocatorSuppliers;
   private customSupplier?: Promise<KubernetesClustersSupplier>;
 
@@ -227,6 +245,7 @@ export class KubernetesClusterAccess implements LiveClusterResolver {
       ...defaultAuthStrategies({ config, logger }),
       ...(options.authStrategies ?? []),
     ]);
+    this.oidcTokenFiles = oidcTokenFiles(config);
     this.defaultSupplier = LocatorSuppliers.fromConfig(
       options,
       this.strategies,
@@ -276,11 +295,11 @@ export class KubernetesClusterAccess implements LiveClusterResolver {
       details.skipTLSVerify,
       details.authMetadata,
     ]);
-    const result = await connect(
-      details,
-      this.strategies,
-      this.options.inClusterDir ?? IN_CLUSTER_DIR,
-    );
+    const result = await connect(details, {
+      strategies: this.strategies,
+      oidcTokenFiles: this.oidcTokenFiles,
+      inClusterDir: this.options.inClusterDir ?? IN_CLUSTER_DIR,
+    });
     if (result.error !== undefined) {
       this.options.logger.warn(
         `Zero Trust: cannot read cluster "${details.name}": ${result.error}`,
@@ -291,11 +310,41 @@ export class KubernetesClusterAccess implements LiveClusterResolver {
   }
 }
 
+/** A KubeConfig for one cluster whose user is a client-node auth provider. */
+function singleClusterKubeConfig(
+  details: ClusterDetails,
+  user: { name: string; authProvider: { name: string; config: object } },
+): KubeConfig {
+  const { name } = details;
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [
+      {
+        name,
+        server: details.url,
+        caData: details.caData,
+        caFile: details.caFile,
+        // client-node refuses http URLs unless told; kubectl proxy has no TLS to verify.
+        skipTLSVerify:
+          (details.skipTLSVerify ?? false) || details.url.startsWith('http:'),
+      },
+    ],
+    users: [user],
+    contexts: [{ name, cluster: name, user: user.name }],
+    currentContext: name,
+  });
+  return kubeConfig;
+}
+
 async function connect(
   details: ClusterDetails,
-  strategies: Map<string, AuthenticationStrategy>,
-  inClusterDir: string,
+  options: {
+    strategies: Map<string, AuthenticationStrategy>;
+    oidcTokenFiles: Map<string, string>;
+    inClusterDir: string;
+  },
 ): Promise<LiveClusterConfig> {
+  const { strategies, inClusterDir } = options;
   const name = details.name;
   const authProvider =
     details.authMetadata?.[ANNOTATION_KUBERNETES_AUTH_PROVIDER];
@@ -303,6 +352,30 @@ async function connect(
     return {
       name,
       error: `no auth provider (${ANNOTATION_KUBERNETES_AUTH_PROVIDER}) in the cluster's auth metadata`,
+    };
+  }
+  // The kubernetes plugin's oidc strategy sends the signed-in user's token. In the background the
+  // backend uses its own, from a file re-read as it rotates (client-node's tokenFile provider): e.g.
+  // a projected ServiceAccount token whose issuer the target cluster trusts as an OIDC issuer.
+  const oidcProvider =
+    details.authMetadata[ANNOTATION_KUBERNETES_OIDC_TOKEN_PROVIDER];
+  const tokenFile =
+    authProvider === 'oidc' && oidcProvider
+      ? options.oidcTokenFiles.get(oidcProvider)
+      : undefined;
+  if (tokenFile) {
+    if (!fs.existsSync(tokenFile)) {
+      return {
+        name,
+        error: `oidc auth: zeroTrust.clusters.oidcTokenFiles.${oidcProvider} names ${tokenFile}, which does not exist`,
+      };
+    }
+    return {
+      name,
+      kubeConfig: singleClusterKubeConfig(details, {
+        name: `oidc-${oidcProvider}`,
+        authProvider: { name: 'tokenFile', config: { tokenFile } },
+      }),
     };
   }
   const strategy = strategies.get(authProvider);
@@ -387,27 +460,9 @@ async function connect(
       }`,
     };
   }
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [
-      {
-        name,
-        server: details.url,
-        caData: details.caData,
-        caFile: details.caFile,
-        // client-node refuses http URLs unless told; kubectl proxy has no TLS to verify.
-        skipTLSVerify:
-          (details.skipTLSVerify ?? false) || details.url.startsWith('http:'),
-      },
-    ],
-    users: [
-      {
-        name: BACKSTAGE_USER,
-        authProvider: { name: BACKSTAGE_USER, config: { authProvider } },
-      },
-    ],
-    contexts: [{ name, cluster: name, user: BACKSTAGE_USER }],
-    currentContext: name,
+  const kubeConfig = singleClusterKubeConfig(details, {
+    name: BACKSTAGE_USER,
+    authProvider: { name: BACKSTAGE_USER, config: { authProvider } },
   });
   kubeConfig.addAuthenticator(new StrategyAuthenticator(details, strategy));
   return { name, kubeConfig };
