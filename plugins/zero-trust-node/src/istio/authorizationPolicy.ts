@@ -62,13 +62,19 @@ function refersTo(ref: PolicyTargetRef, group: string, kind: string): boolean {
  * (https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/). Istio parses the
  * value with Go's strconv.ParseBool (pilot/pkg/serviceregistry/ambient/authorization.go
  * convertAuthorizationPolicy; pilot/pkg/security/authz/builder/builder.go for sidecars).
+ *
+ * @public
  */
 export function isDryRun(policy: IstioObject): boolean {
   const v = policy.metadata.annotations?.[DRY_RUN_ANNOTATION];
   return v !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v);
 }
 
-/** The policy's action; `ALLOW` when absent. Unknown actions are ignored by Istio (authorization.go). */
+/**
+ * The policy's action; `ALLOW` when absent. Unknown actions are ignored by Istio (authorization.go).
+ *
+ * @public
+ */
 export function authorizationActionOf(
   policy: IstioObject,
 ): 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM' | undefined {
@@ -91,6 +97,8 @@ export function authorizationActionOf(
  *   `Gateway` (gateway.networking.k8s.io) that is the waypoint, by a policy in the waypoint's
  *   namespace (so a root-namespace policy only reaches waypoints in the root namespace); or the
  *   `istio-waypoint` GatewayClass from the root namespace, i.e. every waypoint.
+ *
+ * @public
  */
 export function authorizationPolicyScope(
   policy: IstioObject,
@@ -156,6 +164,8 @@ function waypointAttachment(
 /**
  * A policy naming one of the workload's Services that no waypoint enforces: the Service has no
  * waypoint, or the pods are not ambient. Istio accepts it but nothing applies it.
+ *
+ * @public
  */
 export function targetsServiceWithoutWaypoint(
   policy: IstioObject,
@@ -183,6 +193,8 @@ const nonEmpty = (v: unknown) =>
  * matches nothing: ALLOW without rules denies all, DENY without rules has no effect
  * (https://istio.io/latest/docs/reference/config/security/authorization-policy/, "allow-nothing",
  * "deny-all" and "allow-all" examples).
+ *
+ * @public
  */
 export function isMatchAllRule(rule: unknown): boolean {
   if (!isRecord(rule)) return false;
@@ -217,6 +229,8 @@ export interface AuthorizationDecision {
  * Istio's precedence: CUSTOM first, then DENY, then ALLOW; with no ALLOW policy the request is
  * allowed, with some it must match one (https://istio.io/latest/docs/concepts/security/#implicit-enablement
  * and #authorization-policy-precedence). AUDIT decides nothing; dry-run policies are not enforced.
+ *
+ * @public
  */
 export function authorizationDecision(
   applying: readonly IstioObject[],

@@ -53,7 +53,7 @@ function modeOf(value: unknown): MtlsMode | undefined {
  *   (ComposePeerAuthentication, pilot/pkg/security/authn/policy_applier.go;
  *   https://istio.io/latest/docs/reference/config/security/peer_authentication/: "PeerAuthentication
  *   policies with workload selectors are ignored when deployed in the root namespace").
- * - workload > namespace > mesh > PERMISSIVE; UNSET inherits; the oldest policy of a level wins.
+ * - workload \> namespace \> mesh \> PERMISSIVE; UNSET inherits; the oldest policy of a level wins.
  * - `portLevelMtls` only from the workload policy (it needs a selector); UNSET ports inherit.
  *
  * Ambient (ztunnel) differs, as istiod converts the policy for ztunnel
@@ -63,6 +63,8 @@ function modeOf(value: unknown): MtlsMode | undefined {
  * supported" in ambient, peer_authentication reference above); and a workload policy with UNSET
  * mode under an effective STRICT honours its port exceptions only if one is PERMISSIVE: DISABLE
  * ports alone stay STRICT.
+ *
+ * @public
  */
 export function effectivePeerAuthentication(
   policies: readonly IstioObject[],
@@ -179,6 +181,10 @@ export function effectivePeerAuthentication(
   };
 }
 
-/** STRICT everywhere: the workload mode and every port. */
+/**
+ * STRICT everywhere: the workload mode and every port.
+ *
+ * @public
+ */
 export const requiresMtls = (e: EffectivePeerAuthentication) =>
   e.mode === 'STRICT' && e.ports.every(p => p.mode === 'STRICT');

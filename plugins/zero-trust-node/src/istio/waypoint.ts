@@ -18,6 +18,8 @@ export interface WaypointRef {
  * Ambient enrollment by label: `istio.io/dataplane-mode=ambient` on the pod or its namespace, the
  * pod's `none` opting out (https://istio.io/latest/docs/ambient/usage/add-workloads/).
  * A sidecar, when present, wins over this; callers that can see containers check that first.
+ *
+ * @public
  */
 export function ambientEnrollment(
   podLabels: Record<string, string> | undefined,
@@ -54,6 +56,8 @@ export function useWaypointOf(
  * the namespace names one), else its namespace's label. Follows fetchWaypointForTarget in
  * pilot/pkg/serviceregistry/ambient/waypoints.go and
  * https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-pod-to-use-a-specific-waypoint.
+ *
+ * @public
  */
 export function waypointBinding(
   object: IstioObjectMeta,
@@ -99,6 +103,8 @@ export function findWaypointGateway(
  * The waypoint that receives traffic for a Service or a pod, when its Gateway exists and accepts
  * that traffic type: `service`/`all` for a Service, `workload`/`all` for a pod
  * (fetchWaypointForService / fetchWaypointForWorkload in waypoints.go).
+ *
+ * @public
  */
 export function effectiveWaypoint(
   target: 'service' | 'workload',

@@ -41,7 +41,7 @@ export interface GeneratedManifests {
   spec: ServiceSpec;
   /**
    * The GitOps tree, relative to the service's folder in the GitOps repository (`gitops.path`):
-   * `base/`, `overlays/{dev,stage,prod}/` (with a PodDisruptionBudget where replicas > 1),
+   * `base/`, `overlays/{dev,stage,prod}/` (with a PodDisruptionBudget where replicas \> 1),
    * `argocd/` (one Application per environment) and `zero-trust.yaml`, the record of the spec,
    * baseline version and generated content (see {@link TreeRecord}).
    */
