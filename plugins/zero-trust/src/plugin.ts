@@ -7,7 +7,9 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
 import { ZeroTrustClient, zeroTrustApiRef } from './api';
+import type { ZeroTrustContentProps } from './components/ZeroTrustContent';
 
 const rootRouteRef = createRouteRef({ id: 'zero-trust' });
 
@@ -36,7 +38,9 @@ export const zeroTrustPlugin = createPlugin({
  *
  * @public
  */
-export const EntityZeroTrustContent = zeroTrustPlugin.provide(
+export const EntityZeroTrustContent: (
+  props: ZeroTrustContentProps,
+) => JSX.Element = zeroTrustPlugin.provide(
   createRoutableExtension({
     name: 'EntityZeroTrustContent',
     component: () =>
@@ -50,7 +54,7 @@ export const EntityZeroTrustContent = zeroTrustPlugin.provide(
  *
  * @public
  */
-export const EntityZeroTrustCard = zeroTrustPlugin.provide(
+export const EntityZeroTrustCard: () => JSX.Element = zeroTrustPlugin.provide(
   createComponentExtension({
     name: 'EntityZeroTrustCard',
     component: {
