@@ -63,6 +63,7 @@ await_go_job() {
 
 step "type check (tsc)" yarn_run tsc
 step "lint" yarn_run backstage-cli repo lint
+step "OpenAPI spec = generated code" "$ZT_ROOT/scripts/openapi-verify.sh"
 step "formatting (prettier)" yarn_run prettier --check .
 step "build kube-apiserver harness" await_go_job harness
 step "fetch upstream CRDs" await_go_job crds

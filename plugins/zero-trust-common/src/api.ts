@@ -1,132 +1,180 @@
-import { ControlId, ControlStatus } from './controls';
-import { SbomImage, SeverityCounts, VulnerabilityItem } from './details';
-import { ClusterHealth } from './posture';
+// The types of the backend's REST API. Every shape is generated from the one OpenAPI spec,
+// plugins/zero-trust-backend/src/schema/openapi.yaml, into ./schema/openapi/generated; this file
+// only re-exports them and narrows the few that TypeScript can say more about than the spec does
+// (which details type goes with which built-in control).
+
+import type {
+  ComponentControl,
+  ComponentPosture as GeneratedComponentPosture,
+  ControlResult as GeneratedControlResult,
+  ControlStatus,
+  EntityPosture as GeneratedEntityPosture,
+  EvidenceFormat,
+  GetSbom,
+  GetVulnerabilities,
+  Severity,
+  AdmissionDetails,
+  AuthorizationDetails,
+  GitOpsDetails,
+  IdentityDetails,
+  MtlsDetails,
+  RolloutDetails,
+  RuntimeDetails,
+  SbomDetails,
+  SecretsDetails,
+  SegmentationDetails,
+  VulnerabilityDetails,
+} from './schema/openapi';
+import type { ControlId } from './controls';
+
+// Every model of the spec, under the name the spec gives it. The local declarations below take
+// precedence over the generated ones of the same name.
+export * from './schema/openapi/generated/models';
+
+export type {
+  GetClusters,
+  GetEvidence,
+  GetHealth,
+  GetPosture,
+  GetSbom,
+  GetVulnerabilities,
+  RequestOptions,
+  TypedResponse,
+} from './schema/openapi';
+export { DefaultApiClient as ZeroTrustApiClient } from './schema/openapi';
 
 /**
- * Response of `GET /v1/clusters`.
+ * The details type of each built-in control.
  *
  * @public
  */
-export interface ClusterList {
-  items: ClusterHealth[];
+export interface ControlDetailsMap {
+  mtls: MtlsDetails;
+  authorization: AuthorizationDetails;
+  segmentation: SegmentationDetails;
+  admission: AdmissionDetails;
+  sbom: SbomDetails;
+  vulnerabilities: VulnerabilityDetails;
+  rollout: RolloutDetails;
+  gitops: GitOpsDetails;
+  secrets: SecretsDetails;
+  runtime: RuntimeDetails;
+  identity: IdentityDetails;
 }
 
 /**
- * One component of an SBOM, as listed by `GET /v1/entities/{kind}/{namespace}/{name}/sbom`.
+ * The result of one given control for one component, with `details` typed for that control.
  *
  * @public
  */
-export interface SbomComponent {
-  name: string;
-  group?: string;
-  version?: string;
-  /** CycloneDX component type: `library`, `application`, `operating-system`, … */
-  type: string;
-  purl?: string;
-  /** SPDX ids or expressions, or license names when no id is known. */
-  licenses: string[];
-  /** The image it was found in (`registry/repository:tag`). */
-  image: string;
-  container?: string;
-  cluster: string;
-}
+export type ControlResultOf<C extends ControlId> = Omit<
+  GeneratedControlResult,
+  'control' | 'details'
+> & {
+  control: C;
+  /** Control-specific details; absent when the control could not be evaluated. */
+  details?: ControlDetailsMap[C];
+};
+
+/**
+ * The result of one control for one component. Narrow on `control` to reach typed `details`.
+ *
+ * @public
+ */
+export type ControlResult = {
+  [C in ControlId]: ControlResultOf<C>;
+}[ControlId];
+
+/**
+ * The Zero Trust posture of one catalog entity (`GET .../posture`), its controls narrowed to
+ * {@link ControlResult}.
+ *
+ * @public
+ */
+export type EntityPosture = Omit<
+  GeneratedEntityPosture,
+  'controls' | 'components'
+> & {
+  controls: ControlResult[];
+  /**
+   * For a System: its components' rows of the evidence matrix. The System's `controls` are the
+   * worst status of each control over these components.
+   */
+  components?: ComponentPosture[];
+};
+
+/**
+ * One component's row of a System's evidence matrix, its controls narrowed to {@link ControlId}.
+ *
+ * @public
+ */
+export type ComponentPosture = Omit<GeneratedComponentPosture, 'controls'> & {
+  controls: (Omit<ComponentControl, 'control'> & { control: ControlId })[];
+};
 
 /**
  * Query of the SBOM route. Filters match case-insensitively on a substring.
  *
  * @public
  */
-export interface SbomQuery {
-  offset?: number;
-  limit?: number;
-  name?: string;
-  type?: string;
-  license?: string;
-}
-
-/**
- * A page of an entity's SBOM.
- *
- * @public
- */
-export interface SbomPage {
-  entityRef: string;
-  /** Components matching the filters over all images. */
-  total: number;
-  offset: number;
-  limit: number;
-  items: SbomComponent[];
-  images: SbomImage[];
-}
+export type SbomQuery = Omit<GetSbom['query'], 'format'>;
 
 /**
  * Query of the vulnerabilities route.
  *
  * @public
  */
-export interface VulnerabilityQuery {
-  offset?: number;
-  limit?: number;
-  /** Only this severity and worse. */
-  minSeverity?: keyof SeverityCounts;
-  /** Only findings with a fixed version. */
-  fixable?: boolean;
-}
+export type VulnerabilityQuery = GetVulnerabilities['query'];
+
+// The spec's enums as runtime lists (tuples, so that `z.enum(SEVERITIES)` works). `allOf<T>()`
+// accepts a list only when it names every member of the generated union T and nothing else, so a
+// value added to or removed from the spec fails the build here; a test compares the order with
+// the spec's.
+const allOf =
+  <T extends string>() =>
+  <const L extends readonly [T, ...T[]]>(
+    list: L &
+      ([Exclude<T, L[number]>] extends [never]
+        ? unknown
+        : { missing: Exclude<T, L[number]> }),
+  ): [...L] =>
+    [...list] as [...L];
 
 /**
- * A page of an entity's vulnerabilities, most severe first.
+ * Every {@link ControlStatus}, in the order of the spec.
  *
  * @public
  */
-export interface VulnerabilityPage {
-  entityRef: string;
-  /** Counts over every finding, before filters and paging. */
-  counts: SeverityCounts;
-  total: number;
-  offset: number;
-  limit: number;
-  items: VulnerabilityItem[];
-}
+export const CONTROL_STATUSES = allOf<ControlStatus>()([
+  'pass',
+  'warn',
+  'fail',
+  'unknown',
+  'not-installed',
+  'forbidden',
+  'not-applicable',
+]);
 
 /**
- * One row of the evidence export: a control and one object that proves (or disproves) it. A
- * control without evidence has one row with the object fields empty.
+ * Every {@link Severity}, most severe first.
  *
  * @public
  */
-export interface EvidenceRow {
-  entityRef: string;
-  control: ControlId;
-  status: ControlStatus;
-  summary: string;
-  cluster?: string;
-  apiVersion?: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  uid?: string;
-  resourceVersion?: string;
-  observedAt?: string;
-}
+export const SEVERITIES = allOf<Severity>()([
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'unknown',
+]);
 
 /**
- * Response of `GET .../evidence?format=json`.
+ * Every {@link EvidenceFormat}.
  *
  * @public
  */
-export interface EvidenceExport {
-  entityRef: string;
-  generatedAt: string;
-  score?: number;
-  rows: EvidenceRow[];
-}
-
-/**
- * Formats of the evidence export.
- *
- * @public
- */
-export const EVIDENCE_FORMATS = ['json', 'csv', 'markdown'] as const;
-
-/** @public */
-export type EvidenceFormat = (typeof EVIDENCE_FORMATS)[number];
+export const EVIDENCE_FORMATS = allOf<EvidenceFormat>()([
+  'json',
+  'csv',
+  'markdown',
+]);

@@ -18,42 +18,13 @@ export const ZERO_TRUST_CONTROLS = [
 ] as const;
 
 /**
- * Identifier of one Zero Trust control.
+ * Identifier of one built-in Zero Trust control. The API's own `control` fields are open
+ * strings (see `ControlId` in the backend's OpenAPI spec), so that an installation can add
+ * controls; this union is what narrows a {@link ControlResult} to its typed details.
  *
  * @public
  */
 export type ControlId = (typeof ZERO_TRUST_CONTROLS)[number]['id'];
-
-/**
- * Outcome of a control.
- *
- * - `not-installed`: the kind that proves the control has no CRD in the cluster.
- * - `forbidden`: the backend may not read that kind (its ClusterRole lacks a rule).
- * - `unknown`: no evidence either way (no cluster configured, or not synced yet).
- * - `not-applicable`: evaluated, and there is nothing to judge (e.g. no canary release, no Secret
- *   used). Left out of the score; it is not a pass.
- *
- * @public
- */
-export type ControlStatus =
-  | 'pass'
-  | 'warn'
-  | 'fail'
-  | 'unknown'
-  | 'not-installed'
-  | 'forbidden'
-  | 'not-applicable';
-
-/** @public */
-export const CONTROL_STATUSES: readonly ControlStatus[] = [
-  'pass',
-  'warn',
-  'fail',
-  'unknown',
-  'not-installed',
-  'forbidden',
-  'not-applicable',
-];
 
 /**
  * Returns the title of a control, or the id itself for an id this version does not know.

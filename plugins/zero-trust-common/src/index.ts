@@ -5,8 +5,6 @@
  */
 
 export * from './controls';
-export * from './posture';
-export * from './details';
 export * from './api';
 export * from './permissions';
 export * from './score';

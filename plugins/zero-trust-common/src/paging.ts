@@ -1,23 +1,17 @@
 import {
+  SEVERITIES,
   SbomComponent,
   SbomPage,
   SbomQuery,
+  Severity,
+  SeverityCounts,
+  VulnerabilityItem,
   VulnerabilityPage,
   VulnerabilityQuery,
 } from './api';
-import { SeverityCounts, VulnerabilityItem } from './details';
 
 // The paging and filtering of the SBOM and vulnerability routes: pure functions on the route's
 // types, shared by the backend and by anything that needs the same semantics (tests, benchmarks).
-
-/** Severities, most severe first. @public */
-export const SEVERITIES: (keyof SeverityCounts)[] = [
-  'critical',
-  'high',
-  'medium',
-  'low',
-  'unknown',
-];
 
 const includes = (value: string | undefined, filter: string | undefined) =>
   !filter ||
@@ -66,7 +60,7 @@ export function vulnerabilityPage(
     SEVERITIES.map(s => [s, 0]),
   ) as unknown as SeverityCounts;
   for (const item of items) counts[item.severity] += 1;
-  const rank = (s: keyof SeverityCounts) => SEVERITIES.indexOf(s);
+  const rank = (s: Severity) => SEVERITIES.indexOf(s);
   const matching = items
     .filter(
       i =>

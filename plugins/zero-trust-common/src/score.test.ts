@@ -1,4 +1,5 @@
-import { ControlId, ControlStatus, ZERO_TRUST_CONTROLS } from './controls';
+import { ControlId, ZERO_TRUST_CONTROLS } from './controls';
+import { ControlStatus } from './api';
 import { SCORE_WEIGHTS, scoreBreakdown, scoreControls } from './score';
 
 /** Every control passing except the given ones. */

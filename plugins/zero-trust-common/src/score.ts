@@ -1,4 +1,5 @@
-import { ControlId, ControlStatus } from './controls';
+import { ControlId } from './controls';
+import { ControlStatus } from './api';
 
 /**
  * How much each control weighs in the score: the controls that stop an attacker from reaching or
