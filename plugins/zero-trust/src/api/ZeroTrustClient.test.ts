@@ -60,7 +60,7 @@ describe('ZeroTrustClient routes', () => {
   });
   const entity = { kind: 'Component', namespace: 'default', name: 'cart' };
 
-  it('sends the SBOM and vulnerability filters as query parameters, leaving out unset ones', async () => {
+  it('sends the SBOM and vulnerability filters as query parameters, leaving out unset and empty ones', async () => {
     const seen: string[] = [];
     server.use(
       http.get(
@@ -81,6 +81,7 @@ describe('ZeroTrustClient routes', () => {
     await client.getSbom(entity, {
       name: 'netty',
       type: undefined,
+      license: '',
       offset: 0,
       limit: 25,
     });

@@ -7,93 +7,110 @@ import {
   EvidenceFormat,
   SbomPage,
   SbomQuery,
+  TypedResponse,
   VulnerabilityPage,
   VulnerabilityQuery,
+  ZeroTrustApiClient,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ZeroTrustApi } from './ZeroTrustApi';
 
-/** `?a=1&b=x` from the defined values of a query object. */
-function queryString(query: object = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
+/** The path parameters of an entity's routes; the backend matches kind and name case-insensitively. */
+function entityPath(entity: CompoundEntityRef) {
+  const lower = (s: string) => s.toLocaleLowerCase('en-US');
+  return {
+    kind: lower(entity.kind),
+    namespace: lower(entity.namespace),
+    entityName: lower(entity.name),
+  };
+}
+
+/** The query without unset filters: an empty text field filters nothing, so it is not sent. */
+function definedOnly<T extends object>(query: T | undefined): T {
+  return Object.fromEntries(
+    Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== ''),
+  ) as T;
+}
+
+/** The response, or a ResponseError carrying the backend's error. */
+async function ok<R extends TypedResponse<unknown>>(response: R): Promise<R> {
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response);
   }
-  const text = params.toString();
-  return text ? `?${text}` : '';
+  return response;
 }
 
 /**
- * Default {@link ZeroTrustApi} implementation over Backstage's discovery and fetch APIs.
+ * Default {@link ZeroTrustApi} implementation over Backstage's discovery and fetch APIs: a thin
+ * wrapper of the client generated from the backend's OpenAPI spec.
  *
  * @public
  */
 export class ZeroTrustClient implements ZeroTrustApi {
-  constructor(
-    private readonly options: {
-      discoveryApi: DiscoveryApi;
-      fetchApi: FetchApi;
-    },
-  ) {}
+  private readonly client: ZeroTrustApiClient;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.client = new ZeroTrustApiClient(options);
+  }
 
   async getPosture(entity: CompoundEntityRef): Promise<EntityPosture> {
-    return (await this.fetch(`${this.entityPath(entity)}/posture`)).json();
+    const response = await ok(
+      await this.client.getPosture({ path: entityPath(entity) }),
+    );
+    // The generated type has open control ids; the built-in ones narrow to typed details.
+    return (await response.json()) as EntityPosture;
   }
 
   async getClusters(): Promise<ClusterHealth[]> {
-    const body = (await (await this.fetch('/v1/clusters')).json()) as {
-      items: ClusterHealth[];
-    };
-    return body.items;
+    const response = await ok(await this.client.getClusters({}));
+    return (await response.json()).items;
   }
 
   async getSbom(
     entity: CompoundEntityRef,
     query?: SbomQuery,
   ): Promise<SbomPage> {
-    return (
-      await this.fetch(`${this.entityPath(entity)}/sbom${queryString(query)}`)
-    ).json();
+    const response = await ok(
+      await this.client.getSbom({
+        path: entityPath(entity),
+        query: definedOnly(query),
+      }),
+    );
+    return response.json();
   }
 
   async downloadSbom(entity: CompoundEntityRef): Promise<Blob> {
-    return (
-      await this.fetch(`${this.entityPath(entity)}/sbom?format=cyclonedx`)
-    ).blob();
+    const response = await ok(
+      await this.client.getSbom({
+        path: entityPath(entity),
+        query: { format: 'cyclonedx' },
+      }),
+    );
+    return response.blob();
   }
 
   async getVulnerabilities(
     entity: CompoundEntityRef,
     query?: VulnerabilityQuery,
   ): Promise<VulnerabilityPage> {
-    return (
-      await this.fetch(
-        `${this.entityPath(entity)}/vulnerabilities${queryString(query)}`,
-      )
-    ).json();
+    const response = await ok(
+      await this.client.getVulnerabilities({
+        path: entityPath(entity),
+        query: definedOnly(query),
+      }),
+    );
+    return response.json();
   }
 
   async downloadEvidence(
     entity: CompoundEntityRef,
     format: EvidenceFormat,
   ): Promise<Blob> {
-    return (
-      await this.fetch(`${this.entityPath(entity)}/evidence?format=${format}`)
-    ).blob();
-  }
-
-  private entityPath(entity: CompoundEntityRef): string {
-    const path = [entity.kind, entity.namespace, entity.name]
-      .map(p => encodeURIComponent(p.toLocaleLowerCase('en-US')))
-      .join('/');
-    return `/v1/entities/${path}`;
-  }
-
-  private async fetch(path: string): Promise<Response> {
-    const baseUrl = await this.options.discoveryApi.getBaseUrl('zero-trust');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return response;
+    const response = await ok(
+      await this.client.getEvidence({
+        path: entityPath(entity),
+        query: { format },
+      }),
+    );
+    return response.blob();
   }
 }
