@@ -316,9 +316,10 @@ describe('cluster access against a real API server', () => {
         });
         // Without a token file, the kubernetes plugin's strategy needs a signed-in user: the
         // cluster says how to configure it.
-        expect(all['oidc-no-file'].error).toMatch(
-          /zeroTrust\.clusters\.oidcTokenFiles/,
-        );
+        expect(all['oidc-no-file'].healthy).toBe(false);
+        expect(all['oidc-no-file'].errors).toEqual([
+          expect.stringMatching(/zeroTrust\.clusters\.oidcTokenFiles/),
+        ]);
       },
       60_000,
       500,
