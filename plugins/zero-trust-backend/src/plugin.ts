@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   AuthenticationStrategy,
@@ -15,6 +16,7 @@ import { PostureService } from './service/PostureService';
 import { readCollectorSettings } from './service/collectorSettings';
 import { KubernetesClusterAccess } from './sources/clusterAccess';
 import { zeroTrustClusterAccessExtensionPoint } from './sources/clusterAccessExtensionPoint';
+import { createZeroTrustActions } from './actions';
 
 /**
  * The Zero Trust backend plugin: each catalog component's posture, with evidence.
@@ -58,6 +60,7 @@ export const zeroTrustPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -69,6 +72,7 @@ export const zeroTrustPlugin = createBackendPlugin({
         lifecycle,
         auth,
         catalog,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(zeroTrustPermissions);
         // Clusters are found and authenticated as Backstage's kubernetes plugin does.
@@ -94,20 +98,28 @@ export const zeroTrustPlugin = createBackendPlugin({
           );
         });
         lifecycle.addShutdownHook(() => clusters.stop());
+        const posture = new PostureService(
+          clusters,
+          catalog,
+          readCollectorSettings(config),
+          logger,
+        );
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
             catalog,
-            posture: new PostureService(
-              clusters,
-              catalog,
-              readCollectorSettings(config),
-              logger,
-            ),
+            posture,
             clusters,
           }),
         );
+        // The same answers for MCP clients and other plugins, behind the same permissions.
+        createZeroTrustActions({
+          actionsRegistry,
+          catalog,
+          permissions,
+          posture,
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

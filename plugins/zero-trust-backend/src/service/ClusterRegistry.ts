@@ -46,7 +46,7 @@ export class ClusterRegistry {
         SnapshotClusterSource.fromDirectory(
           s.getString('name'),
           path.resolve(s.getString('path')),
-          { limits: options.limits },
+          { limits: options.limits, logger },
         ),
       ),
     );

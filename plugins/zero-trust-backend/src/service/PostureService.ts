@@ -84,18 +84,14 @@ export class PostureService {
           settings: this.settings,
           now: generatedAt,
         },
-        (control, error) =>
+        (control, error) => {
+          const entityRef = stringifyEntityRef(entity);
+          const cluster = workloads.map(w => w.cluster.name).join(',');
           this.logger?.error(
-            `Zero Trust: the ${control} collector failed for ${stringifyEntityRef(
-              entity,
-            )}: ${error.message}`,
-            {
-              entity: stringifyEntityRef(entity),
-              control,
-              clusters: workloads.map(w => w.cluster.name).join(','),
-              stack: error.stack,
-            },
-          ),
+            `Zero Trust: the ${control} collector failed for ${entityRef} (cluster "${cluster}"): ${error.message}`,
+            { entity: entityRef, control, cluster, stack: error.stack },
+          );
+        },
       );
       drift = await this.addDrift(entity, credentials, controls);
     }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterHealth,
   KindHealth,
@@ -42,21 +43,40 @@ export class SnapshotClusterSource implements ClusterSource {
   static fromDirectory(
     name: string,
     dir: string,
-    options: { limits?: IngestLimits; kinds?: readonly WatchedKind[] } = {},
+    options: {
+      limits?: IngestLimits;
+      kinds?: readonly WatchedKind[];
+      /** Where unreadable files and documents are logged, with cluster and path. */
+      logger?: LoggerService;
+    } = {},
   ): SnapshotClusterSource {
     const errors: string[] = [];
+    const problem = (file: string, message: string) => {
+      const relative = path.relative(dir, file) || file;
+      errors.push(file === dir ? message : `${relative}: ${message}`);
+      options.logger?.warn(
+        `Zero Trust: snapshot cluster "${name}", ${file}: ${message}`,
+        { cluster: name, path: file },
+      );
+    };
     const objects: KubeObject[] = [];
     let files: string[] = [];
     try {
       files = yamlFiles(dir);
     } catch (e) {
-      errors.push(`cannot read ${dir}: ${(e as Error).message}`);
+      problem(dir, `cannot read ${dir}: ${(e as Error).message}`);
     }
     for (const file of files) {
-      const relative = path.relative(dir, file);
-      for (const doc of yaml.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        problem(file, `cannot read: ${(e as Error).message}`);
+        continue;
+      }
+      for (const doc of yaml.parseAllDocuments(text)) {
         if (doc.errors.length > 0) {
-          errors.push(`${relative}: ${doc.errors[0].message}`);
+          problem(file, doc.errors[0].message);
           continue;
         }
         const value = doc.toJS();
@@ -70,8 +90,9 @@ export class SnapshotClusterSource implements ClusterSource {
           if (item === null || item === undefined) continue;
           if (isKubeObject(item)) objects.push(item);
           else
-            errors.push(
-              `${relative}: a document without apiVersion, kind and metadata.name`,
+            problem(
+              file,
+              'a document without apiVersion, kind and metadata.name',
             );
         }
       }
