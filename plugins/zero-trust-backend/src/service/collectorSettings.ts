@@ -1,23 +1,21 @@
 import { Config } from '@backstage/config';
-import { SeverityCounts } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { SEVERITIES, Severity } from '@zero-trust-k8s/plugin-zero-trust-common';
 import {
   CollectorSettings,
   DEFAULT_COLLECTOR_SETTINGS,
 } from '../collectors/types';
 
-const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'];
-
 /** The collectors' knobs from `zeroTrust.controls`; a wrong value stops the backend at start. */
 export function readCollectorSettings(config: Config): CollectorSettings {
   const d = DEFAULT_COLLECTOR_SETTINGS;
-  const severity = (key: string, fallback: keyof SeverityCounts) => {
+  const severity = (key: string, fallback: Severity) => {
     const value = config.getOptionalString(key) ?? fallback;
-    if (!SEVERITIES.includes(value)) {
+    if (!(SEVERITIES as string[]).includes(value)) {
       throw new Error(
         `${key} must be one of ${SEVERITIES.join(', ')}, got "${value}"`,
       );
     }
-    return value as keyof SeverityCounts;
+    return value as Severity;
   };
   const fail = severity(
     'zeroTrust.controls.vulnerabilities.failAt',

@@ -182,6 +182,43 @@ describe('posture, SBOM, vulnerability and evidence routes on the demo', () => {
     expect(res.status).toBe(400);
   });
 
+  it.each([
+    ['component/default/frontend/sbom?limit=0', /limit/],
+    ['component/default/frontend/sbom?format=spdx', /format/],
+    ['component/default/frontend/sbom?unknown=1', /unknown/],
+    ['component/default/frontend/vulnerabilities?fixable=maybe', /fixable/],
+    [
+      'component/default/frontend/vulnerabilities?minSeverity=severe',
+      /minSeverity/,
+    ],
+    ['component/Bad_NS/frontend/posture', /namespace/],
+  ])(
+    'names the wrong parameter of %s in an InputError',
+    async (path, param) => {
+      const res = await get(path);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toMatch(param);
+    },
+  );
+
+  it('pages vulnerabilities and filters them on fixable=true only', async () => {
+    const route = 'component/default/emailservice/vulnerabilities';
+    const all = await get(`${route}?limit=500`);
+    expect(all.body.total).toBeGreaterThan(2);
+    const notFiltered = await get(`${route}?fixable=false&limit=500`);
+    expect(notFiltered.body.total).toBe(all.body.total);
+    const fixable = await get(`${route}?fixable=true&limit=500`);
+    expect(
+      fixable.body.items.every(
+        (i: { fixedVersion?: string }) => i.fixedVersion,
+      ),
+    ).toBe(true);
+    const page = await get(`${route}?offset=1&limit=2`);
+    expect(page.body).toMatchObject({ offset: 1, limit: 2 });
+    expect(page.body.items).toEqual(all.body.items.slice(1, 3));
+  });
+
   it('answers 404 on every route for an entity the caller cannot see', async () => {
     for (const route of ['posture', 'sbom', 'vulnerabilities', 'evidence']) {
       const res = await get(`component/default/nope/${route}`);

@@ -13,7 +13,6 @@ export * from '../models/ClusterHealth.model';
 export * from '../models/ClusterList.model';
 export * from '../models/ComponentControl.model';
 export * from '../models/ComponentPosture.model';
-export * from '../models/ControlDetails.model';
 export * from '../models/ControlResult.model';
 export * from '../models/ControlStatus.model';
 export * from '../models/DeclaredCaller.model';
