@@ -42,6 +42,13 @@ export type {
   TypedResponse,
 } from './schema/openapi';
 export { DefaultApiClient as ZeroTrustApiClient } from './schema/openapi';
+// The wire types as the spec has them, with open control ids (for controls an installation adds);
+// the types of the same name above narrow them to the built-in controls.
+export type {
+  ComponentPosture as ComponentPostureModel,
+  ControlResult as ControlResultModel,
+  EntityPosture as EntityPostureModel,
+} from './schema/openapi';
 
 /**
  * The details type of each built-in control.
