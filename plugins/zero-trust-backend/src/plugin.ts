@@ -17,6 +17,10 @@ import { readCollectorSettings } from './service/collectorSettings';
 import { KubernetesClusterAccess } from './sources/clusterAccess';
 import { zeroTrustClusterAccessExtensionPoint } from './sources/clusterAccessExtensionPoint';
 import { createZeroTrustActions } from './actions';
+import { CollectorRegistry } from './collectors/registry';
+import { zeroTrustCollectorsExtensionPoint } from './collectors/collectorsExtensionPoint';
+import { zeroTrustEvidenceSourcesExtensionPoint } from './sources/evidenceSourcesExtensionPoint';
+import { ClusterSource } from './sources/types';
 
 /**
  * The Zero Trust backend plugin: each catalog component's posture, with evidence.
@@ -31,6 +35,20 @@ export const zeroTrustPlugin = createBackendPlugin({
       | KubernetesClusterSupplierFactory
       | undefined;
     const authStrategies = new Map<string, AuthenticationStrategy>();
+    // The built-in collectors first, registered as a module registers its own.
+    const collectors = CollectorRegistry.withBuiltIns();
+    env.registerExtensionPoint(zeroTrustCollectorsExtensionPoint, {
+      addCollector: collector => collectors.add(collector),
+    });
+    const addedSources: ClusterSource[] = [];
+    env.registerExtensionPoint(zeroTrustEvidenceSourcesExtensionPoint, {
+      addClusterSource(source) {
+        if (typeof source?.name !== 'string' || !source.name) {
+          throw new Error('Zero Trust: an evidence source needs a name');
+        }
+        addedSources.push(source);
+      },
+    });
     env.registerExtensionPoint(zeroTrustClusterAccessExtensionPoint, {
       addClusterSupplier(supplier) {
         if (clusterSupplier) {
@@ -88,6 +106,7 @@ export const zeroTrustPlugin = createBackendPlugin({
           config,
           logger,
           clusterAccess,
+          { sources: addedSources, kinds: collectors.kinds() },
         );
         // Informers run for the backend's lifetime; page views only read their caches. The
         // catalog locator needs the catalog, so clusters are resolved once the backend started.
@@ -103,6 +122,7 @@ export const zeroTrustPlugin = createBackendPlugin({
           catalog,
           readCollectorSettings(config),
           logger,
+          collectors,
         );
         httpRouter.use(
           await createRouter({

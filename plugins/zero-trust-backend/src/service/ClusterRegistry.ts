@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterHealth } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  ClusterHealth,
+  WatchedKind,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 import {
   LiveClusterOptions,
   LiveClusterSource,
@@ -34,10 +37,17 @@ export class ClusterRegistry {
     config: Config,
     logger?: LoggerService,
     resolver?: LiveClusterResolver,
+    extra: {
+      /** Sources added by modules (zeroTrustEvidenceSourcesExtensionPoint). */
+      sources?: ClusterSource[];
+      /** The kinds live clusters watch (default: the built-in ones). */
+      kinds?: readonly WatchedKind[];
+    } = {},
   ): ClusterRegistry {
     const options: LiveClusterOptions = {
       ...readLiveClusterOptions(config),
       logger,
+      kinds: extra.kinds,
     };
     const local = readLocalKubeconfig(config);
     const fixed: ClusterSource[] = local ? [toSource(local, options)] : [];
@@ -50,6 +60,7 @@ export class ClusterRegistry {
         ),
       ),
     );
+    fixed.push(...(extra.sources ?? []));
     return new ClusterRegistry(fixed, {
       resolver,
       options,

@@ -12,11 +12,10 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ControlResult,
   EntityPosture,
-  ZERO_TRUST_CONTROLS,
   scoreControls,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { workloadQueryForEntity } from '@zero-trust-k8s/plugin-zero-trust-node';
-import { runCollectors } from '../collectors';
+import { CollectorRegistry } from '../collectors/registry';
 import {
   CollectorSettings,
   DEFAULT_COLLECTOR_SETTINGS,
@@ -34,6 +33,7 @@ export class PostureService {
     private readonly catalog: CatalogService,
     private readonly settings: CollectorSettings = DEFAULT_COLLECTOR_SETTINGS,
     private readonly logger?: LoggerService,
+    private readonly collectors = CollectorRegistry.withBuiltIns(),
   ) {}
 
   /** A Component's posture, or a System's as the aggregate of its components. */
@@ -59,13 +59,7 @@ export class PostureService {
     const generatedAt = new Date().toISOString();
     const query = workloadQueryForEntity(entity);
     const workloads = this.workloadsOf(entity);
-    const unknown = (summary: string): ControlResult[] =>
-      ZERO_TRUST_CONTROLS.map(c => ({
-        control: c.id,
-        status: 'unknown' as const,
-        summary,
-        evidence: [],
-      }));
+    const unknown = (summary: string) => this.collectors.allUnknown(summary);
 
     let controls: ControlResult[];
     let drift: EntityPosture['drift'];
@@ -78,7 +72,7 @@ export class PostureService {
         'Not evaluated: no workload of this entity in the clusters the backend reads.',
       );
     } else {
-      controls = runCollectors(
+      controls = this.collectors.run(
         {
           workloads,
           settings: this.settings,
@@ -180,7 +174,12 @@ export class PostureService {
         .map(e => this.componentPosture(e, credentials)),
     );
     components.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
-    const controls = aggregateSystemControls(components);
+    const controls = aggregateSystemControls(
+      components,
+      this.collectors
+        .controls()
+        .map(c => ({ id: c.id, title: c.builtIn ? undefined : c.title })),
+    );
     return {
       entityRef: stringifyEntityRef(system),
       // The worst status per control, as the chips show it: a cell average would hide failures.

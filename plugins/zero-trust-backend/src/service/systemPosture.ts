@@ -44,8 +44,12 @@ export function componentRow(posture: EntityPosture): ComponentPosture {
  */
 export function aggregateSystemControls(
   components: EntityPosture[],
+  /** The controls to aggregate; an added control brings its title. */
+  controls: readonly { id: string; title?: string }[] = ZERO_TRUST_CONTROLS.map(
+    c => ({ id: c.id }),
+  ),
 ): ControlResult[] {
-  return ZERO_TRUST_CONTROLS.map(({ id }) => {
+  return controls.map(({ id, title }) => {
     const results = components.flatMap(p =>
       p.controls
         .filter(c => c.control === id)
@@ -54,6 +58,7 @@ export function aggregateSystemControls(
     if (results.length === 0) {
       return {
         control: id,
+        ...(title ? { title } : {}),
         status: 'unknown',
         summary: 'The system has no components the viewer can see.',
         evidence: [],
@@ -72,6 +77,7 @@ export function aggregateSystemControls(
     const more = worst.length > 3 ? ` and ${worst.length - 3} more` : '';
     return {
       control: id,
+      ...(title ? { title } : {}),
       status,
       summary: `${counts.join(', ')} of ${results.length} components${
         status === 'pass' ? '' : `; ${status}: ${names.join(', ')}${more}`

@@ -20,6 +20,8 @@ export interface LiveClusterOptions
   limits: IngestLimits;
   /** Where failed lists and watches, forbidden and missing kinds are logged, with cluster, kind and path. */
   logger?: LoggerService;
+  /** The kinds to watch: the built-in ones and those added collectors read (default: built-in). */
+  kinds?: readonly WatchedKind[];
 }
 
 export const DEFAULT_LIVE_CLUSTER_OPTIONS: LiveClusterOptions = {
@@ -57,7 +59,7 @@ export class LiveClusterSource implements ClusterSource {
     readonly name: string,
     kubeConfig: KubeConfig | undefined,
     private readonly options: LiveClusterOptions = DEFAULT_LIVE_CLUSTER_OPTIONS,
-    kinds: readonly WatchedKind[] = WATCHED_KINDS,
+    kinds: readonly WatchedKind[] = options.kinds ?? WATCHED_KINDS,
     private readonly configError?: string,
   ) {
     if (kubeConfig) {

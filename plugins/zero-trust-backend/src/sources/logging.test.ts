@@ -6,7 +6,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { WATCHED_KINDS } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import { FakeApiServer, eventually } from '../__testUtils__/FakeApiServer';
-import { runCollectors } from '../collectors';
+import { CollectorRegistry } from '../collectors/registry';
 import { DEFAULT_COLLECTOR_SETTINGS } from '../collectors/types';
 import {
   DEMO_SNAPSHOT,
@@ -117,7 +117,7 @@ describe('operability logs', () => {
 
   it('reports a collector that throws to its caller (the posture service logs it)', () => {
     const onError = jest.fn();
-    const results = runCollectors(
+    const results = CollectorRegistry.withBuiltIns().run(
       {
         // Not workloads at all: every collector trips over it.
         workloads: [{} as any],

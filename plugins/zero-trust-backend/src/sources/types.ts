@@ -4,7 +4,11 @@ import {
   WatchedKind,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 
-/** An owner reference; `uid` is absent in hand-written snapshots. */
+/**
+ * An owner reference; `uid` is absent in hand-written snapshots.
+ *
+ * @public
+ */
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
@@ -13,7 +17,11 @@ export interface OwnerReference {
   controller?: boolean;
 }
 
-/** The fields of a Kubernetes object every collector relies on. */
+/**
+ * The fields of a Kubernetes object every collector relies on.
+ *
+ * @public
+ */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -29,7 +37,11 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** Where one kind stands in one cluster, as the collectors see it. */
+/**
+ * Where one kind stands in one cluster, as the collectors see it.
+ *
+ * @public
+ */
 export interface KindStatus {
   state: KindSyncState;
   lastSyncAt?: string;
@@ -39,6 +51,8 @@ export interface KindStatus {
 /**
  * The objects of one cluster, held in memory. Reads never reach the API server: a live source
  * serves its watch caches, a snapshot its files.
+ *
+ * @public
  */
 export interface ClusterSource {
   readonly name: string;
