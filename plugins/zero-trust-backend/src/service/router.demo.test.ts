@@ -219,6 +219,17 @@ describe('posture, SBOM, vulnerability and evidence routes on the demo', () => {
     expect(page.body.items).toEqual(all.body.items.slice(1, 3));
   });
 
+  it('serves its OpenAPI spec, with the paths under the plugin', async () => {
+    const res = await request(server)
+      .get('/api/zero-trust/openapi.json')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body.info.title).toBe('zero-trust');
+    expect(Object.keys(res.body.paths)).toContain(
+      '/api/zero-trust/v1/entities/{kind}/{namespace}/{entityName}/posture',
+    );
+  });
+
   it('answers 404 on every route for an entity the caller cannot see', async () => {
     for (const route of ['posture', 'sbom', 'vulnerabilities', 'evidence']) {
       const res = await get(`component/default/nope/${route}`);
