@@ -155,6 +155,21 @@ describe('example policy: only owners export Zero Trust evidence', () => {
     expect(res.body.error.message).toContain('zero-trust.evidence.export');
   });
 
+  it('applies to the REST route the tab downloads from as well', async () => {
+    const route = '/api/zero-trust/v1/entities/component/default/adservice';
+    const as = (user: string, path: string) =>
+      request(server)
+        .get(`${route}/${path}`)
+        .set('Authorization', mockCredentials.user.header(user));
+    expect((await as('user:default/alice', 'evidence?format=csv')).status).toBe(
+      200,
+    );
+    const denied = await as('user:default/bob', 'evidence?format=csv');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain('zero-trust.evidence.export');
+    expect((await as('user:default/bob', 'posture')).status).toBe(200);
+  });
+
   it('still lets the other user read the posture', async () => {
     const res = await request(server)
       .post(

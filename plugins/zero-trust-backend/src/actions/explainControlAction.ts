@@ -5,7 +5,7 @@ import {
   zeroTrustPostureReadPermission,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { NotFoundError } from '@backstage/errors';
-import { authorizedEntity } from './authorizedEntity';
+import { authorizedEntity } from '../service/authorizedEntity';
 import { CONTROL_DESCRIPTIONS } from './controlDescriptions';
 import { ENTITY_REF_DESCRIPTION, ZeroTrustActionsOptions } from './types';
 

@@ -9,7 +9,7 @@ import {
   evidenceExport,
   evidenceMarkdown,
 } from '../service/evidenceExport';
-import { authorizedEntity } from './authorizedEntity';
+import { authorizedEntity } from '../service/authorizedEntity';
 import { ENTITY_REF_DESCRIPTION, ZeroTrustActionsOptions } from './types';
 
 /**

@@ -4,7 +4,7 @@ import {
   controlTitle,
   zeroTrustPostureReadPermission,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { authorizedEntity } from './authorizedEntity';
+import { authorizedEntity } from '../service/authorizedEntity';
 import { ENTITY_REF_DESCRIPTION, ZeroTrustActionsOptions } from './types';
 
 /**

@@ -6,9 +6,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { zeroTrustPostureReadPermission } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  zeroTrustEvidenceExportPermission,
+  zeroTrustPostureReadPermission,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
+import { authorizedEntity } from './authorizedEntity';
 import { createOpenApiRouter } from '../schema/openapi';
 import { PostureService } from './PostureService';
 import { ClusterRegistry } from './ClusterRegistry';
@@ -53,11 +56,14 @@ export async function createRouter(
 
   /**
    * The entity of the request path, read with the caller's own credentials (an entity they cannot
-   * read does not exist for them: 404), after the permission policy allowed its posture.
+   * read does not exist for them: 404), after the permission policy allowed each permission.
    */
-  async function authorizedEntity(
+  async function authorizedEntityOf(
     req: Parameters<HttpAuthService['credentials']>[0],
     path: { kind: string; namespace: string; entityName: string },
+    require: ResourcePermission<'catalog-entity'>[] = [
+      zeroTrustPostureReadPermission,
+    ],
   ): Promise<{
     entity: Entity;
     entityRef: string;
@@ -66,24 +72,13 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const entityRef = stringifyEntityRef({
-      kind: path.kind,
-      namespace: path.namespace,
-      name: path.entityName,
-    }).toLocaleLowerCase('en-US');
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef}`);
-    }
-    const [decision] = await permissions.authorize(
-      [{ permission: zeroTrustPostureReadPermission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the posture of ${entityRef}`,
-      );
-    }
+    const entity = await authorizedEntity({
+      entityRef: `${path.kind}:${path.namespace}/${path.entityName}`,
+      credentials,
+      catalog,
+      permissions,
+      require,
+    });
     return { entity, entityRef: stringifyEntityRef(entity), credentials };
   }
 
@@ -99,7 +94,7 @@ export async function createRouter(
   router.get(
     '/v1/entities/:kind/:namespace/:entityName/posture',
     async (req, res) => {
-      const { entity, credentials } = await authorizedEntity(req, req.params);
+      const { entity, credentials } = await authorizedEntityOf(req, req.params);
       res.json(await posture.postureOf(entity, credentials));
     },
   );
@@ -107,7 +102,7 @@ export async function createRouter(
   router.get(
     '/v1/entities/:kind/:namespace/:entityName/sbom',
     async (req, res) => {
-      const { entity, entityRef } = await authorizedEntity(req, req.params);
+      const { entity, entityRef } = await authorizedEntityOf(req, req.params);
       const workloads = posture.workloadsOf(entity);
       const components = sbomComponents(workloads);
       if (req.query.format === 'cyclonedx') {
@@ -131,7 +126,7 @@ export async function createRouter(
   router.get(
     '/v1/entities/:kind/:namespace/:entityName/vulnerabilities',
     async (req, res) => {
-      const { entity, entityRef } = await authorizedEntity(req, req.params);
+      const { entity, entityRef } = await authorizedEntityOf(req, req.params);
       res.json(
         vulnerabilityPage(
           entityRef,
@@ -145,7 +140,11 @@ export async function createRouter(
   router.get(
     '/v1/entities/:kind/:namespace/:entityName/evidence',
     async (req, res) => {
-      const { entity, credentials } = await authorizedEntity(req, req.params);
+      const { entity, credentials } = await authorizedEntityOf(
+        req,
+        req.params,
+        [zeroTrustPostureReadPermission, zeroTrustEvidenceExportPermission],
+      );
       const data = evidenceExport(await posture.postureOf(entity, credentials));
       const file = `${entity.metadata.name}-zero-trust-evidence`;
       const format = req.query.format ?? 'json';

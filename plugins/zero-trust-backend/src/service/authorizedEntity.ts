@@ -18,7 +18,7 @@ import {
 const validator = makeValidator();
 
 /**
- * The entity an action asks about, as the REST routes find it: read from the catalog with the
+ * The entity a route or an action asks about: read from the catalog with the
  * caller's own credentials (an entity they cannot see does not exist for them), then every given
  * permission decided by the policy for that entity (conditional decisions included: the policy may
  * allow owners only).
