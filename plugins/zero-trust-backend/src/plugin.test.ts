@@ -87,6 +87,9 @@ async function startBackend(
   return server;
 }
 
+// Each test starts a backend that loads the demo snapshot: seconds on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 describe('zero-trust backend plugin', () => {
   it('answers the health route without credentials', async () => {
     const server = await startBackend();
