@@ -27,10 +27,15 @@ export const ZERO_TRUST_CONTROLS = [
 export type ControlId = (typeof ZERO_TRUST_CONTROLS)[number]['id'];
 
 /**
- * Returns the title of a control, or the id itself for an id this version does not know.
+ * Returns the title of a control: a built-in control's own, else the title a result of a control
+ * an installation added carries, else the id itself.
  *
  * @public
  */
-export function controlTitle(id: string): string {
-  return ZERO_TRUST_CONTROLS.find(c => c.id === id)?.title ?? id;
+export function controlTitle(
+  control: string | { control: string; title?: string },
+): string {
+  const id = typeof control === 'string' ? control : control.control;
+  const added = typeof control === 'string' ? undefined : control.title;
+  return ZERO_TRUST_CONTROLS.find(c => c.id === id)?.title ?? added ?? id;
 }

@@ -26,7 +26,7 @@ export function EvidenceList(props: {
 }) {
   const { result } = props;
   const n = result.evidence.length;
-  const title = controlTitle(result.control);
+  const title = controlTitle(result);
   return (
     <Accordion
       elevation={0}
@@ -83,7 +83,7 @@ export function ControlCard(props: {
     result.status === 'not-installed' || result.status === 'forbidden'
       ? stateHelp(result.control, props.clusters)
       : [];
-  const title = controlTitle(result.control);
+  const title = controlTitle(result);
   return (
     <section id={id} aria-label={`${title} control`}>
       <Accordion expanded={expanded} onChange={(_, open) => setExpanded(open)}>

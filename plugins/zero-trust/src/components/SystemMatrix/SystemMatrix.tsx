@@ -81,11 +81,18 @@ function ControlItem(props: {
 }) {
   const { control } = props;
   const href = props.href?.(control.control);
-  const title = controlTitle(control.control);
+  const title = controlTitle(control);
   return (
     <li style={nowrap}>
       <ControlStatusChip status={control.status} />{' '}
-      {href ? <Link to={href}>{title}</Link> : title}
+      {/* Underlined: beside a summary, colour alone would not set a link apart. */}
+      {href ? (
+        <Link to={href} underline="always">
+          {title}
+        </Link>
+      ) : (
+        title
+      )}
       {props.children}
     </li>
   );

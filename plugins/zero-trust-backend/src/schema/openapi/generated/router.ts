@@ -224,6 +224,11 @@ export const spec = {
           control: {
             $ref: '#/components/schemas/ControlId',
           },
+          title: {
+            type: 'string',
+            description:
+              'The title of a control an installation added (zeroTrustCollectorsExtensionPoint); absent for the built-in controls, whose titles clients know.',
+          },
           status: {
             $ref: '#/components/schemas/ControlStatus',
           },

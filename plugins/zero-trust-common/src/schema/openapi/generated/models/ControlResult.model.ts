@@ -15,6 +15,10 @@ export interface ControlResult {
    * Identifier of one Zero Trust control. The built-in controls are `mtls`, `authorization`, `segmentation`, `admission`, `sbom`, `vulnerabilities`, `rollout`, `gitops`, `secrets`, `runtime` and `identity`; an installation may add its own, so clients show an id they do not know as it is.
    */
   control: string;
+  /**
+   * The title of a control an installation added (zeroTrustCollectorsExtensionPoint); absent for the built-in controls, whose titles clients know.
+   */
+  title?: string;
   status: ControlStatus;
   /**
    * One sentence a developer can act on.
