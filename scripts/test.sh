@@ -70,6 +70,8 @@ step "fetch upstream CRDs" await_go_job crds
 step "build Go tools (kustomize, KWOK, Kyverno, Argo Rollouts, kube-score)" await_go_job tools
 step "software templates (scaffolder dry-run)" templates/test.sh
 step "unit + integration tests" env CI=true node "$ZT_ROOT"/.yarn/releases/yarn-*.cjs backstage-cli repo test --ci
+# Smoke run of the posture benchmark (1-2 minutes): it fails only if the benchmark breaks, never on times.
+step "benchmark smoke (bench --quick)" yarn_run workspace @zero-trust-k8s/plugin-zero-trust-backend bench --quick
 step "end-to-end (Chromium)" "$ZT_ROOT/scripts/e2e.sh"
 step "adoption test (README in a stock app)" "$ZT_ROOT/scripts/adoption-test.sh"
 
