@@ -73,7 +73,11 @@ function inventorySource(objects: KubeObject[]): ClusterSource {
 }
 
 const signedImages: ZeroTrustCollector = {
-  control: { id: 'signed-images', title: 'Signed images' },
+  control: {
+    id: 'signed-images',
+    title: 'Signed images',
+    description: 'Every pod has an ImageSignature in the inventory.',
+  },
   kinds: [SIGNATURE],
   collect({ workloads, now }) {
     const pods = workloads.flatMap(w => w.pods.map(pod => ({ w, pod })));
@@ -203,6 +207,21 @@ describe('extension points', () => {
     });
     // A failing control of the team's own caps the score like a built-in one.
     expect(checkout.score).toBeLessThanOrEqual(59);
+
+    // MCP clients can ask about it like a built-in control.
+    const explained = await request(server)
+      .post(
+        '/api/zero-trust/.backstage/actions/v1/actions/zero-trust:explain-control/invoke',
+      )
+      .set('Authorization', mockCredentials.user.header())
+      .send({ entityRef: 'checkout', control: 'signed-images' });
+    expect(explained.status).toBe(200);
+    expect(explained.body.output).toMatchObject({
+      title: 'Signed images',
+      checks: 'Every pod has an ImageSignature in the inventory.',
+      weight: 1,
+      status: 'fail',
+    });
 
     const shop = await posture(server, 'system/default/shop');
     expect(signed(shop)).toMatchObject({

@@ -1,5 +1,6 @@
 import {
   CONTROL_STATUSES,
+  ControlId,
   SCORE_WEIGHTS,
   ZERO_TRUST_CONTROLS,
   zeroTrustPostureReadPermission,
@@ -8,8 +9,6 @@ import { NotFoundError } from '@backstage/errors';
 import { authorizedEntity } from '../service/authorizedEntity';
 import { CONTROL_DESCRIPTIONS } from './controlDescriptions';
 import { ENTITY_REF_DESCRIPTION, ZeroTrustActionsOptions } from './types';
-
-const CONTROL_IDS = ZERO_TRUST_CONTROLS.map(c => c.id) as [string, ...string[]];
 
 /**
  * `zero-trust:explain-control`: what one control checks, and for one entity its status, summary,
@@ -27,7 +26,14 @@ export function createExplainControlAction(options: ZeroTrustActionsOptions) {
       input: z =>
         z.object({
           entityRef: z.string().min(1).describe(ENTITY_REF_DESCRIPTION),
-          control: z.enum(CONTROL_IDS).describe('The control to explain'),
+          control: z
+            .string()
+            .min(1)
+            .describe(
+              `The control to explain: ${ZERO_TRUST_CONTROLS.map(
+                c => c.id,
+              ).join(', ')}, or a control this installation added`,
+            ),
         }),
       output: z =>
         z.object({
@@ -73,10 +79,15 @@ export function createExplainControlAction(options: ZeroTrustActionsOptions) {
       });
       const result = await posture.postureOf(entity, credentials);
       const control = result.controls.find(c => c.control === input.control);
-      const known = ZERO_TRUST_CONTROLS.find(c => c.id === input.control)!;
-      if (!control) {
+      const known = posture.controls().find(c => c.id === input.control);
+      if (!control || !known) {
         throw new NotFoundError(
-          `No ${input.control} result for ${result.entityRef}`,
+          `No ${input.control} result for ${
+            result.entityRef
+          }; the controls are ${posture
+            .controls()
+            .map(c => c.id)
+            .join(', ')}`,
         );
       }
       return {
@@ -84,8 +95,11 @@ export function createExplainControlAction(options: ZeroTrustActionsOptions) {
           entityRef: result.entityRef,
           control: control.control,
           title: known.title,
-          checks: CONTROL_DESCRIPTIONS[known.id],
-          weight: SCORE_WEIGHTS[known.id],
+          checks:
+            CONTROL_DESCRIPTIONS[known.id as ControlId] ??
+            known.description ??
+            'A control this installation added; its collector gives no description.',
+          weight: SCORE_WEIGHTS[known.id as ControlId] ?? 1,
           status: control.status,
           summary: control.summary,
           details: control.details as Record<string, unknown> | undefined,

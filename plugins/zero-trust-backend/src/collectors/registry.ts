@@ -12,6 +12,7 @@ import { BUILT_IN_COLLECTORS } from './builtIn';
 export interface RegisteredControl {
   id: string;
   title: string;
+  description?: string;
   builtIn: boolean;
 }
 
@@ -55,6 +56,7 @@ export class CollectorRegistry {
       return {
         id: control.id,
         title: builtIn ? controlTitle(control.id) : control.title ?? control.id,
+        description: control.description,
         builtIn,
       };
     });

@@ -96,6 +96,8 @@ export interface ZeroTrustCollector {
     id: string;
     /** The title the UI shows (built-in controls keep theirs). */
     title?: string;
+    /** What the control checks and what makes it pass, warn or fail (the explain-control action). */
+    description?: string;
   };
   /**
    * Kinds the collector reads that the backend does not watch already; every live cluster watches

@@ -15,7 +15,7 @@ import {
   scoreControls,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { workloadQueryForEntity } from '@zero-trust-k8s/plugin-zero-trust-node';
-import { CollectorRegistry } from '../collectors/registry';
+import { CollectorRegistry, RegisteredControl } from '../collectors/registry';
 import {
   CollectorSettings,
   DEFAULT_COLLECTOR_SETTINGS,
@@ -44,6 +44,11 @@ export class PostureService {
     return entity.kind.toLocaleLowerCase('en-US') === 'system'
       ? this.systemPosture(entity, credentials)
       : this.componentPosture(entity, credentials);
+  }
+
+  /** The controls every posture reports, built-in and added, in their order. */
+  controls(): RegisteredControl[] {
+    return this.collectors.controls();
   }
 
   /** The workloads an entity maps to, per cluster (empty without kubernetes annotations). */
