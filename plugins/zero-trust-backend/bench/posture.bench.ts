@@ -134,23 +134,29 @@ async function startServer(template: FleetTemplate): Promise<Server> {
   const cluster = await TestCluster.start({
     apply: [path.join(REPO, 'examples/rbac')],
   });
-  const kc = cluster.kubeConfig();
-  const api = await ApiServer.connect(kc);
-  const objects = await api.load([
-    ...sharedObjects(template),
-    ...kubernetesPluginReader,
-  ]);
-  const current = kc.getCurrentCluster()!;
-  return {
-    cluster,
-    api,
-    shops: 0,
-    objects,
-    token: await cluster.tokenFor('backstage', 'zero-trust-backstage'),
-    footprint: { whole: 0, transformed: 0, kinds: [] },
-    caData: current.caData,
-    caFile: current.caFile,
-  };
+  try {
+    const kc = cluster.kubeConfig();
+    const api = await ApiServer.connect(kc);
+    const objects = await api.load([
+      ...sharedObjects(template),
+      ...kubernetesPluginReader,
+    ]);
+    const current = kc.getCurrentCluster()!;
+    return {
+      cluster,
+      api,
+      shops: 0,
+      objects,
+      token: await cluster.tokenFor('backstage', 'zero-trust-backstage'),
+      footprint: { whole: 0, transformed: 0, kinds: [] },
+      caData: current.caData,
+      caFile: current.caFile,
+    };
+  } catch (e) {
+    // Not yet in the list main() disposes of.
+    await cluster.dispose();
+    throw e;
+  }
 }
 
 async function growServer(
