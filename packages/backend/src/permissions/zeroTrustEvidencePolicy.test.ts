@@ -157,9 +157,9 @@ describe('example policy: only owners export Zero Trust evidence', () => {
 
   it('applies to the REST route the tab downloads from as well', async () => {
     const route = '/api/zero-trust/v1/entities/component/default/adservice';
-    const as = (user: string, path: string) =>
+    const as = (user: string, subpath: string) =>
       request(server)
-        .get(`${route}/${path}`)
+        .get(`${route}/${subpath}`)
         .set('Authorization', mockCredentials.user.header(user));
     expect((await as('user:default/alice', 'evidence?format=csv')).status).toBe(
       200,
