@@ -11,3 +11,5 @@ export {
 } from './plugin';
 export * from './api';
 export type { ZeroTrustContentProps } from './components/ZeroTrustContent';
+export { ExistingEntityPickerFieldExtension } from './fieldExtensions';
+export type { ExistingEntityPickerUiOptions } from './components/ExistingEntityPicker';

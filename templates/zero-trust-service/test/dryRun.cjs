@@ -202,6 +202,50 @@ function staticChecks() {
       }
     }
   }
+  // The form shows each refusal in words: every pattern (and the port's `not`) carries its own
+  // message for ajv-errors, never the raw "must match pattern" or "must NOT be valid".
+  const constrained = [];
+  const walk = (schema, where) => {
+    if (!schema || typeof schema !== 'object') return;
+    for (const keyword of ['pattern', 'not']) {
+      if (schema[keyword] === undefined) continue;
+      constrained.push(where);
+      const message = schema.errorMessage?.[keyword];
+      assert.ok(
+        typeof message === 'string' && message.length > 10,
+        `${where} has a ${keyword} without errorMessage.${keyword}`,
+      );
+      assert.doesNotMatch(message, /\^|\$|\[|\(\?/, `${where}: regex in words`);
+    }
+    for (const [k, v] of Object.entries(schema.properties ?? {}))
+      walk(v, `${where}.${k}`);
+    if (schema.items) walk(schema.items, `${where}[]`);
+    for (const dep of Object.values(schema.dependencies ?? {}))
+      for (const branch of dep.oneOf ?? []) walk(branch, where);
+  };
+  template.spec.parameters.forEach((page, i) => walk(page, `page ${i + 1}`));
+  assert.ok(constrained.length >= 18, `only ${constrained.length} patterns`);
+  // Help text is markdown: an <x> placeholder outside a code span would be dropped as HTML.
+  const described = [];
+  const descriptions = schema => {
+    if (!schema || typeof schema !== 'object') return;
+    if (typeof schema.description === 'string')
+      described.push(schema.description);
+    Object.values(schema).forEach(descriptions);
+  };
+  template.spec.parameters.forEach(descriptions);
+  for (const d of described) {
+    const outsideCode = d.replace(/`[^`]*`/g, '');
+    assert.doesNotMatch(outsideCode, /<[A-Za-z]/, `unescaped <…> in: ${d}`);
+  }
+  // Entity pickers take only entities that exist, found by name or title.
+  for (const page of template.spec.parameters) {
+    for (const [k, v] of Object.entries(page.properties)) {
+      if (!/EntityPicker|OwnerPicker/.test(v['ui:field'] ?? '')) continue;
+      assert.equal(v['ui:field'], 'ExistingEntityPicker', k);
+      assert.equal(v['ui:options']?.allowArbitraryValues, false, k);
+    }
+  }
   return ids;
 }
 

@@ -2,6 +2,7 @@ import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { zeroTrustApi } from './api';
 import { zeroTrustEntityContent } from './entityContent';
 import { zeroTrustEntityCard } from './entityCard';
+import { existingEntityPickerFormField } from './formFields';
 
 /**
  * The Zero Trust frontend plugin for Backstage's new frontend system.
@@ -11,5 +12,10 @@ import { zeroTrustEntityCard } from './entityCard';
 export default createFrontendPlugin({
   pluginId: 'zero-trust',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [zeroTrustApi, zeroTrustEntityContent, zeroTrustEntityCard],
+  extensions: [
+    zeroTrustApi,
+    zeroTrustEntityContent,
+    zeroTrustEntityCard,
+    existingEntityPickerFormField,
+  ],
 });

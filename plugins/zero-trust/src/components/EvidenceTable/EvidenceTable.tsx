@@ -8,6 +8,7 @@ import {
   controlTitle,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ControlStatusChip } from '../ControlStatusChip';
+import { breakable } from '../shared/breakable';
 
 /** One row: one object behind one control (or the control alone when no object backs it). */
 export interface EvidenceTableRow {
@@ -44,8 +45,8 @@ const objectName = (r: EvidenceTableRow) =>
   r.namespace ? `${r.namespace}/${r.name}` : r.name ?? '';
 
 const nowrap = { whiteSpace: 'nowrap' } as const;
-// Object names have no spaces: let them wrap at their separators, never letter by letter.
-const wrapName = { wordBreak: 'normal', overflowWrap: 'anywhere' } as const;
+// Object names have no spaces: they wrap at their separators (breakable), never letter by letter.
+const wrapName = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
 const none = '—';
 
 function objectColumns(
@@ -82,10 +83,10 @@ function objectColumns(
             to={kubernetesTab}
             aria-label={`${name}, on the Kubernetes tab`}
           >
-            {name}
+            {breakable(name)}
           </Link>
         ) : (
-          name
+          breakable(name)
         );
       },
     },
@@ -148,6 +149,8 @@ export function EvidenceTable(props: {
         toolbar: false,
         padding: 'dense',
         headerStyle: nowrap,
+        // Draggable headers put a focusable drag handle inside each sort button (nested-interactive).
+        draggable: false,
       }}
       columns={[
         ...(props.showControl ? controlColumns : []),

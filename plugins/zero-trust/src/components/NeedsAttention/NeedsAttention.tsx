@@ -12,9 +12,11 @@ import {
   controlTitle,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ReactNode } from 'react';
-import { ControlStatusChip } from '../ControlStatusChip';
+import { ControlStatusChip, STATUS_MEANING } from '../ControlStatusChip';
 import { EvidenceExportButtons } from '../EvidenceExport';
 import { ScoreLine } from '../ScoreLine';
+import { breakable } from '../shared/breakable';
+import { WORST_FIRST } from '../shared/statusOrder';
 import { attentionOf, systemAttentionOf } from './attention';
 
 type Row = {
@@ -88,7 +90,13 @@ const columns: TableColumn<Row>[] = [
     width: '12%',
     render: r => controlName(r.id, r.anchor),
   },
-  { title: 'Why', field: 'summary', width: '30%', cellStyle: cell },
+  {
+    title: 'Why',
+    field: 'summary',
+    width: '30%',
+    cellStyle: cell,
+    render: r => breakable(r.summary),
+  },
   {
     title: 'Object at fault',
     width: '25%',
@@ -97,17 +105,42 @@ const columns: TableColumn<Row>[] = [
       r.objects.length ? (
         <ul style={{ margin: 0, paddingLeft: 16 }}>
           {r.objects.map((o, i) => (
-            <li key={i}>{o}</li>
+            <li key={i}>{typeof o === 'string' ? breakable(o) : o}</li>
           ))}
         </ul>
       ) : (
         '—'
       ),
   },
-  { title: 'Fix', field: 'fix', width: '32%', cellStyle: cell },
+  {
+    title: 'Fix',
+    field: 'fix',
+    width: '32%',
+    cellStyle: cell,
+    render: r => (typeof r.fix === 'string' ? breakable(r.fix) : r.fix),
+  },
 ];
 
 const ORDER: ControlStatus[] = ['fail', 'warn'];
+
+/**
+ * What each status means, as visible text behind a native disclosure: the chips' `title`
+ * tooltips reach neither keyboard nor touch users.
+ */
+function StatusLegend() {
+  return (
+    <Typography variant="body2" component="details" style={{ marginBottom: 8 }}>
+      <summary style={{ cursor: 'pointer' }}>What the statuses mean</summary>
+      <ul aria-label="Statuses" style={{ margin: '8px 0', paddingLeft: 0 }}>
+        {WORST_FIRST.map(s => (
+          <li key={s} style={{ listStyle: 'none', marginBottom: 4 }}>
+            <ControlStatusChip status={s} /> {STATUS_MEANING[s]}
+          </li>
+        ))}
+      </ul>
+    </Typography>
+  );
+}
 
 /**
  * What to fix first: the score with the evidence export beside it, then every failing, then
@@ -146,6 +179,7 @@ export function NeedsAttention(props: {
           </Typography>
           {props.entity && <EvidenceExportButtons entity={props.entity} />}
         </div>
+        <StatusLegend />
         {attention.length === 0 ? (
           <Typography variant="body1" paragraph>
             Nothing needs attention: no control fails or warns.
@@ -157,6 +191,7 @@ export function NeedsAttention(props: {
               search: false,
               toolbar: false,
               sorting: false,
+              draggable: false,
               padding: 'dense',
             }}
             columns={columns}

@@ -9,6 +9,7 @@ import {
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ControlStatusChip } from '../ControlStatusChip';
 import { ScoreLine } from '../ScoreLine';
+import { useFocusRingStyles } from '../shared/focusRing';
 import { ageOf } from '../shared/format';
 import { statusRank } from '../shared/statusOrder';
 
@@ -50,6 +51,7 @@ export function OverviewCard(props: {
   linkTo?: string;
 }) {
   const { posture } = props;
+  const { focusRing } = useFocusRingStyles();
   const controls = [...posture.controls].sort(
     (a, b) => statusRank(a.status) - statusRank(b.status),
   );
@@ -57,7 +59,7 @@ export function OverviewCard(props: {
     .map(c => c.stalenessSeconds)
     .filter((s): s is number => s !== undefined);
   return (
-    <section aria-label="Zero Trust overview">
+    <section aria-label="Zero Trust overview" className={focusRing}>
       <InfoCard title="Zero Trust" subheader={<ScoreLine posture={posture} />}>
         <Grid container spacing={1} role="list" aria-label="Controls">
           {controls.map(c => (

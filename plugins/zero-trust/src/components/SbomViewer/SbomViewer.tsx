@@ -11,6 +11,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { zeroTrustApiRef } from '../../api';
+import { breakable } from '../shared/breakable';
 import { SimpleTable } from '../shared/SimpleTable';
 import { ALL, FilterOption, FilterSelect } from '../shared/FilterSelect';
 import { useUrlFilters } from '../shared/useUrlFilters';
@@ -157,7 +158,7 @@ export function SbomViewer(props: {
                 c.version ?? '—',
                 c.type,
                 c.licenses.join(', ') || 'unknown',
-                <code style={{ wordBreak: 'break-all' }}>{c.purl ?? '—'}</code>,
+                <code>{c.purl ? breakable(c.purl) : '—'}</code>,
               ])}
             />
             <TablePagination

@@ -13,6 +13,7 @@ import {
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { zeroTrustApiRef } from '../../api';
+import { breakable } from '../shared/breakable';
 import { SimpleTable } from '../shared/SimpleTable';
 import { ALL, FilterOption, FilterSelect } from '../shared/FilterSelect';
 import { useUrlFilters } from '../shared/useUrlFilters';
@@ -133,7 +134,7 @@ export function VulnerabilitiesCard(props: {
               empty="No vulnerability matches."
               rows={value.items.map(v => [
                 v.severity,
-                v.link ? <Link to={v.link}>{v.id}</Link> : v.id,
+                v.link ? <Link to={v.link}>{breakable(v.id)}</Link> : v.id,
                 v.resource,
                 v.installedVersion ?? '—',
                 v.fixedVersion ?? 'no fix yet',

@@ -22,6 +22,7 @@ import { VulnerabilitiesCard } from '../VulnerabilitiesCard';
 import { useEntityPageUrl } from '../shared/entityPage';
 import { useKubernetesTabLink } from '../shared/kubernetesTab';
 import { statusRank } from '../shared/statusOrder';
+import { useFocusRingStyles } from '../shared/focusRing';
 import { useScrollToHash } from '../shared/useScrollToHash';
 
 function ComponentView(props: {
@@ -106,6 +107,7 @@ export interface ZeroTrustContentProps {
 export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
   const { entity } = useEntity();
   const api = useApi(zeroTrustApiRef);
+  const { focusRing } = useFocusRingStyles();
   const ref = getCompoundEntityRef(entity);
   const kubernetesTab = useKubernetesTabLink(entity, props.kubernetesTabPath);
   const tabPath = useTabPath(useEntityPageUrl()(entity));
@@ -124,7 +126,7 @@ export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
   const posture = value!;
   const unknown = posture.controls.filter(c => c.status === 'unknown').length;
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} className={focusRing}>
       <Grid item xs={12}>
         <ClusterAlerts clusters={posture.clusters} />
         {unknown > 0 && (

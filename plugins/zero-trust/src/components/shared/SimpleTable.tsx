@@ -5,12 +5,17 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
+import { breakable } from './breakable';
 
 const wrapBetweenWords = {
   wordBreak: 'normal',
   overflowWrap: 'normal',
   minWidth: '8ch',
 } as const;
+
+/** Text cells wrap between words and at the separators of names, never inside a word. */
+const cellContent = (cell: ReactNode) =>
+  typeof cell === 'string' ? breakable(cell) : cell;
 
 /** A dense, labelled table for the detail sections of a card; the first column never wraps. */
 export function SimpleTable(props: {
@@ -49,7 +54,7 @@ export function SimpleTable(props: {
                   key={j}
                   style={j === 0 ? { whiteSpace: 'nowrap' } : wrapBetweenWords}
                 >
-                  {cell}
+                  {cellContent(cell)}
                 </TableCell>
               ))}
             </TableRow>
