@@ -15,8 +15,8 @@ import LightIcon from '@material-ui/icons/WbSunny';
 const light = createUnifiedTheme({
   palette: {
     ...palettes.light,
-    error: { main: '#c62828', light: '#e57373', dark: '#8e0000' },
-    errorText: '#c62828',
+    // Light and dark shades are derived from it, as for any palette colour.
+    error: { main: '#c62828' },
   },
 });
 
