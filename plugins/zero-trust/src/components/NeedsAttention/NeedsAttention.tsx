@@ -21,6 +21,8 @@ import { attentionOf, systemAttentionOf } from './attention';
 
 type Row = {
   id: ControlId;
+  /** The title a control an installation added carries. */
+  title?: string;
   anchor: boolean;
   status: ControlStatus;
   summary: string;
@@ -35,16 +37,21 @@ const cell = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
  * A control's name: on a component page a link to its section; on a System page, which has no
  * control sections, the name itself is the `#zt-…` target, so a chip link lands on this row.
  */
-const controlName = (id: ControlId, anchor: boolean) =>
-  anchor ? (
+const controlName = (
+  result: { control: string; title?: string },
+  anchor: boolean,
+) => {
+  const id = result.control;
+  return anchor ? (
     <span id={`zt-${id}`} style={{ whiteSpace: 'nowrap', scrollMarginTop: 8 }}>
-      {controlTitle(id)}
+      {controlTitle(result)}
     </span>
   ) : (
     <a href={`#zt-${id}`} style={{ whiteSpace: 'nowrap' }}>
-      {controlTitle(id)}
+      {controlTitle(result)}
     </a>
   );
+};
 
 function rowOf(posture: EntityPosture, result: ControlResult): Row {
   if (posture.components) {
@@ -55,6 +62,7 @@ function rowOf(posture: EntityPosture, result: ControlResult): Row {
     );
     return {
       id: result.control,
+      title: result.title,
       anchor: true,
       status: result.status,
       summary: result.summary,
@@ -69,6 +77,7 @@ function rowOf(posture: EntityPosture, result: ControlResult): Row {
   const attention = attentionOf(result);
   return {
     id: result.control,
+    title: result.title,
     anchor: false,
     status: result.status,
     summary: result.summary,
@@ -88,7 +97,7 @@ const columns: TableColumn<Row>[] = [
     title: 'Control',
     field: 'id',
     width: '12%',
-    render: r => controlName(r.id, r.anchor),
+    render: r => controlName({ control: r.id, title: r.title }, r.anchor),
   },
   {
     title: 'Why',
@@ -212,7 +221,7 @@ export function NeedsAttention(props: {
                 <ListItem key={c.control} disableGutters>
                   <Typography variant="body2" component="span">
                     <ControlStatusChip status={c.status} />{' '}
-                    {controlName(c.control, system)}: {c.summary}
+                    {controlName(c, system)}: {c.summary}
                   </Typography>
                 </ListItem>
               ))}

@@ -67,10 +67,10 @@ export function OverviewCard(props: {
               <ControlStatusChip status={c.status} />{' '}
               {props.linkTo ? (
                 <Link to={`${props.linkTo}#zt-${c.control}`}>
-                  {controlTitle(c.control)}
+                  {controlTitle(c)}
                 </Link>
               ) : (
-                controlTitle(c.control)
+                controlTitle(c)
               )}
             </Grid>
           ))}

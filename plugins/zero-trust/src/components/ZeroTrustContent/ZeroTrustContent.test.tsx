@@ -285,6 +285,38 @@ describe('ZeroTrustContent', () => {
     expect(header('Mutual TLS')).toHaveAttribute('aria-expanded', 'false');
   });
 
+  it('shows a control an installation added by its title, in Needs attention and as a section', async () => {
+    const added = {
+      control: 'signed-images',
+      title: 'Signed images',
+      status: 'fail',
+      summary: '1 pod(s) run unsigned images.',
+      details: { unsigned: ['currencyservice-0'] },
+      evidence: [],
+    } as unknown as EntityPosture['controls'][number];
+    await renderWith({
+      getPosture: async () => ({
+        ...currencyservice,
+        controls: [...currencyservice.controls, added],
+      }),
+    });
+    const attention = await screen.findByRole(
+      'region',
+      { name: 'Needs attention' },
+      { timeout: 10_000 },
+    );
+    expect(
+      within(attention).getByRole('link', { name: 'Signed images' }),
+    ).toHaveAttribute('href', '#zt-signed-images');
+    expect(card('Signed images')).toHaveTextContent(
+      '1 pod(s) run unsigned images.',
+    );
+    // Its details, of its own shape, field by field.
+    expect(card('Signed images')).toHaveTextContent(
+      'unsigned["currencyservice-0"]',
+    );
+  });
+
   it('explains the score formula next to the score', async () => {
     await renderWith({ getPosture: async () => currencyservice });
     const help = await screen.findByRole(

@@ -34,11 +34,35 @@ const VIEWS: {
   identity: IdentityDetailsView,
 };
 
-/** The typed details of a control result, or nothing when the control has none. */
+/**
+ * The typed details of a control result, or nothing when the control has none. A control an
+ * installation added has details of its own shape: shown as they are, one field a row.
+ */
 export function ControlDetails({ result }: { result: ControlResult }) {
   if (!result.details) {
     return null;
   }
-  const View = VIEWS[result.control] as ComponentType<{ details: unknown }>;
-  return <View details={result.details} />;
+  const View = VIEWS[result.control] as
+    | ComponentType<{ details: unknown }>
+    | undefined;
+  return View ? (
+    <View details={result.details} />
+  ) : (
+    <AddedControlDetails details={result.details} />
+  );
+}
+
+function AddedControlDetails(props: { details: object }) {
+  return (
+    <dl style={{ margin: 0 }}>
+      {Object.entries(props.details).map(([field, value]) => (
+        <div key={field} style={{ display: 'flex', gap: 8 }}>
+          <dt style={{ fontWeight: 500 }}>{field}</dt>
+          <dd style={{ margin: 0, overflowWrap: 'anywhere' }}>
+            {typeof value === 'string' ? value : JSON.stringify(value)}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
