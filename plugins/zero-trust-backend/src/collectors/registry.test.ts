@@ -79,6 +79,24 @@ describe('CollectorRegistry', () => {
     ).toThrow(message);
   });
 
+  it('calls collect on the collector, so a class instance keeps its this', () => {
+    class Inventory {
+      readonly control = { id: 'inventory' };
+      private readonly verdict = 'pass' as const;
+      collect() {
+        return { status: this.verdict, summary: 'ok', evidence: [] };
+      }
+    }
+    const registry = new CollectorRegistry();
+    registry.add(new Inventory());
+    const [result] = registry.run({
+      workloads: [],
+      settings: {} as any,
+      now: new Date().toISOString(),
+    });
+    expect(result).toMatchObject({ control: 'inventory', status: 'pass' });
+  });
+
   it('refuses a collector without collect()', () => {
     expect(() =>
       CollectorRegistry.withBuiltIns().add({ control: { id: 'x' } } as any),

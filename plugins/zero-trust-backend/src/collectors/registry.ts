@@ -86,9 +86,11 @@ export class CollectorRegistry {
     ctx: CollectorContext,
     onError?: (control: string, error: Error) => void,
   ): ControlResult[] {
-    return [...this.collectors.values()].map(({ control, collect }) => {
+    return [...this.collectors.values()].map(collector => {
+      const { control } = collector;
       try {
-        const result = collect(ctx);
+        // Called on the collector, so a class instance keeps its `this`.
+        const result = collector.collect(ctx);
         // The id is the registry's, whatever the collector wrote; an added control brings its title.
         return {
           ...result,
