@@ -718,48 +718,30 @@ function report(
   out.push(
     table(
       ['size', 'side', 'p50', 'p95', 'p99', 'API requests / view'],
-      results.flatMap(r => [
-        [
-          label(r),
-          'zero-trust `/posture`',
-          ms(r.ours.p50),
-          ms(r.ours.p95),
-          ms(r.ours.p99),
-          r.ours.requestsPerView.toFixed(1),
-        ],
-        [
-          '',
-          'kubernetes backend `/services/{entity}`',
-          ms(r.theirs.p50),
-          ms(r.theirs.p95),
-          ms(r.theirs.p99),
-          r.theirs.requestsPerView.toFixed(1),
-        ],
-        [
-          '',
-          `raw entity-scoped LISTs (${r.rawLists} in parallel)`,
-          ms(r.raw.p50),
-          ms(r.raw.p95),
-          ms(r.raw.p99),
-          r.raw.requestsPerView.toFixed(1),
-        ],
-        [
-          '',
-          'for reference: catalog `/entities/by-name` (same token)',
-          ms(r.floor.p50),
-          ms(r.floor.p95),
-          ms(r.floor.p99),
-          r.floor.requestsPerView.toFixed(1),
-        ],
-        [
-          '',
-          'for reference: zero-trust `/v1/clusters` (the health each posture carries)',
-          ms(r.health.p50),
-          ms(r.health.p95),
-          ms(r.health.p99),
-          r.health.requestsPerView.toFixed(1),
-        ],
-      ]),
+      results.flatMap(r =>
+        (
+          [
+            ['zero-trust `/posture`', r.ours],
+            ['kubernetes backend `/services/{entity}`', r.theirs],
+            [`raw entity-scoped LISTs (${r.rawLists} in parallel)`, r.raw],
+            [
+              'for reference: catalog `/entities/by-name` (same token)',
+              r.floor,
+            ],
+            [
+              'for reference: zero-trust `/v1/clusters` (the health each posture carries)',
+              r.health,
+            ],
+          ] as const
+        ).map(([side, t], i) => [
+          i === 0 ? label(r) : '',
+          side,
+          ms(t.p50),
+          ms(t.p95),
+          ms(t.p99),
+          t.requestsPerView.toFixed(1),
+        ]),
+      ),
     ),
   );
   out.push('\n### Memory and cold sync of the backend process\n');
