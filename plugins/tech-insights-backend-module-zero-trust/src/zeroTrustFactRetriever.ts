@@ -134,7 +134,7 @@ export function createZeroTrustFactRetriever(
     version: '0.1.0',
     title: 'Zero Trust posture',
     description:
-      'The status of each Zero Trust control (mTLS, authorization, segmentation, admission, SBOM, vulnerabilities, rollout, GitOps, secrets, runtime, identity) and the Zero Trust score, as the live clusters show them',
+      'The status of each Zero Trust control (mTLS, authorization, segmentation, admission, SBOM, vulnerabilities, rollout, GitOps, secrets, runtime, identity, image provenance, observed flows, CIS benchmark) and the Zero Trust score, as the live clusters show them',
     entityFilter,
     schema: factSchema(),
     async handler(ctx: FactRetrieverContext): Promise<TechInsightFact[]> {

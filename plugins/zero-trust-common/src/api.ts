@@ -24,6 +24,9 @@ import type {
   SecretsDetails,
   SegmentationDetails,
   VulnerabilityDetails,
+  ProvenanceDetails,
+  FlowsDetails,
+  CisDetails,
 } from './schema/openapi';
 import type { ControlId } from './controls';
 
@@ -67,6 +70,9 @@ export interface ControlDetailsMap {
   secrets: SecretsDetails;
   runtime: RuntimeDetails;
   identity: IdentityDetails;
+  provenance: ProvenanceDetails;
+  flows: FlowsDetails;
+  cis: CisDetails;
 }
 
 /**

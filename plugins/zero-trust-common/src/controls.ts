@@ -15,6 +15,9 @@ export const ZERO_TRUST_CONTROLS = [
   { id: 'secrets', title: 'Secret sync' },
   { id: 'runtime', title: 'Runtime alerts' },
   { id: 'identity', title: 'Workload identity' },
+  { id: 'provenance', title: 'Image provenance' },
+  { id: 'flows', title: 'Observed flows' },
+  { id: 'cis', title: 'CIS benchmark' },
 ] as const;
 
 /**

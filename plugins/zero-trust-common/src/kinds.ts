@@ -126,7 +126,7 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
     'clusterpolicyreports',
     'ClusterPolicyReport',
     false,
-    'admission',
+    'admission, cis (kube-bench)',
   ),
   k('openreports.io', 'v1alpha1', 'reports', 'Report', true, 'admission'),
   k(
@@ -160,6 +160,14 @@ export const WATCHED_KINDS: readonly WatchedKind[] = [
     'ConfigAuditReport',
     true,
     'admission',
+  ),
+  k(
+    'aquasecurity.github.io',
+    'v1alpha1',
+    'clustercompliancereports',
+    'ClusterComplianceReport',
+    false,
+    'cis',
   ),
   k('argoproj.io', 'v1alpha1', 'rollouts', 'Rollout', true, 'rollout'),
   k('argoproj.io', 'v1alpha1', 'analysisruns', 'AnalysisRun', true, 'rollout'),

@@ -15,10 +15,14 @@ export const SCORE_WEIGHTS: Record<ControlId, number> = {
   admission: 2,
   vulnerabilities: 2,
   runtime: 2,
+  provenance: 2,
   secrets: 1,
   sbom: 1,
   rollout: 1,
   gitops: 1,
+  flows: 1,
+  // Cluster context: a component inherits its cluster's benchmark as at most a warning.
+  cis: 1,
 };
 
 /** Points of an evaluated outcome; every other status is left out of the score. */
@@ -43,7 +47,7 @@ export const SCORE_CAPS = { fail: 59, warn: 89 } as const;
  */
 export const SCORE_FORMULA =
   'Weighted mean of the evaluated controls (pass 1, warn ½, fail 0; mTLS and authorization ×3, ' +
-  'segmentation, identity, admission, vulnerabilities and runtime ×2, the others ×1), ×100, ' +
+  'segmentation, identity, admission, vulnerabilities, runtime and provenance ×2, the others ×1), ×100, ' +
   `capped at ${SCORE_CAPS.fail} when any control fails and ${SCORE_CAPS.warn} when any warns. ` +
   'Not applicable, unknown, not installed and forbidden controls are left out. ' +
   "A System is scored on its components' worst status per control.";

@@ -26,4 +26,9 @@ export const CONTROL_DESCRIPTIONS: Record<ControlId, string> = {
     'Falco events about the pods, as falcosidekick reports them: Error and above fail, Warning warns, Notice and below are listed only. Without any falcosidekick report in the cluster the control is unknown.',
   identity:
     'The ServiceAccounts the pods run as, their cloud identity and token mounting, and the roles bound to them. A binding to cluster-admin, admin or edit, wildcard rules or Secret reads fail; pods on the shared default ServiceAccount warn.',
+  provenance:
+    "Every image the pods run, by digest, was verified at admission: its Cosign signature (key or keyless identity: issuer and subject, the CI workflow that built it) and its SBOM and SLSA provenance attestations, from Kyverno verifyImages results (and Sigstore policy-controller's where installed). An image running without verification (Audit mode, or no policy covering it) fails.",
+  flows:
+    "Flows Hubble Relay observed to and from the workload's pods in a recent window: dropped or denied flows (verdict, drop reason, peer identity, port) warn, and so do flows the policy let through to or from a peer the catalog does not declare as a dependency. No Hubble Relay configured for the cluster is not-installed.",
+  cis: "The CIS Kubernetes benchmark of the clusters the workload runs in, from Trivy Operator's ClusterComplianceReport (k8s-cis) and kube-bench's results as a ClusterPolicyReport. It is cluster context: a failing cluster shows as a warning on the component (not its own fault) and as a failure on the System page.",
 };

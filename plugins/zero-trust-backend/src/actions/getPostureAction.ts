@@ -16,7 +16,7 @@ export function createGetPostureAction(options: ZeroTrustActionsOptions) {
   actionsRegistry.register({
     name: 'get-posture',
     title: 'Get Zero Trust posture',
-    description: `Returns the Zero Trust posture of a catalog Component or System as the live Kubernetes clusters show it: a 0–100 score and, per control (mTLS, authorization, segmentation, admission, SBOM, vulnerabilities, rollout, GitOps, secrets, runtime, identity), its status (${CONTROL_STATUSES.join(
+    description: `Returns the Zero Trust posture of a catalog Component or System as the live Kubernetes clusters show it: a 0–100 score and, per control (mTLS, authorization, segmentation, admission, SBOM, vulnerabilities, rollout, GitOps, secrets, runtime, identity, image provenance, observed flows, CIS benchmark), its status (${CONTROL_STATUSES.join(
       ', ',
     )}) and a one-sentence summary. Score: ${SCORE_FORMULA}`,
     attributes: { readOnly: true, destructive: false, idempotent: true },

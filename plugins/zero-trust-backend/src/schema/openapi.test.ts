@@ -78,6 +78,9 @@ const DETAILS_SCHEMAS: Record<ControlId, keyof typeof spec.components.schemas> =
     secrets: 'SecretsDetails',
     runtime: 'RuntimeDetails',
     identity: 'IdentityDetails',
+    provenance: 'ProvenanceDetails',
+    flows: 'FlowsDetails',
+    cis: 'CisDetails',
   };
 
 // The spec, plus one route per built-in control whose response is that control's details.

@@ -17,9 +17,13 @@ import {
   RuntimeDetailsView,
   SecretsDetailsView,
 } from './runtimeDetails';
+import { CisDetailsView, FlowsDetailsView } from './clusterDetails';
 
+// Until provenance has a view of its own, its details show field by field like an added control's.
 const VIEWS: {
-  [C in ControlId]: ComponentType<{ details: ControlDetailsMap[C] }>;
+  [C in Exclude<ControlId, 'provenance'>]: ComponentType<{
+    details: ControlDetailsMap[C];
+  }>;
 } = {
   mtls: MtlsDetailsView,
   authorization: AuthorizationDetailsView,
@@ -32,6 +36,8 @@ const VIEWS: {
   secrets: SecretsDetailsView,
   runtime: RuntimeDetailsView,
   identity: IdentityDetailsView,
+  flows: FlowsDetailsView,
+  cis: CisDetailsView,
 };
 
 /**
@@ -42,9 +48,9 @@ export function ControlDetails({ result }: { result: ControlResult }) {
   if (!result.details) {
     return null;
   }
-  const View = VIEWS[result.control] as
-    | ComponentType<{ details: unknown }>
-    | undefined;
+  const View = (VIEWS as Partial<Record<string, ComponentType<any>>>)[
+    result.control
+  ] as ComponentType<{ details: unknown }> | undefined;
   return View ? (
     <View details={result.details} />
   ) : (

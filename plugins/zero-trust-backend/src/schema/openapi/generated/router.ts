@@ -140,7 +140,7 @@ export const spec = {
       ControlId: {
         type: 'string',
         description:
-          'Identifier of one Zero Trust control. The built-in controls are `mtls`, `authorization`, `segmentation`, `admission`, `sbom`, `vulnerabilities`, `rollout`, `gitops`, `secrets`, `runtime` and `identity`; an installation may add its own, so clients show an id they do not know as it is.',
+          'Identifier of one Zero Trust control. The built-in controls are `mtls`, `authorization`, `segmentation`, `admission`, `sbom`, `vulnerabilities`, `rollout`, `gitops`, `secrets`, `runtime`, `identity`, `provenance`, `flows` and `cis`; an installation may add its own, so clients show an id they do not know as it is.',
       },
       ControlStatus: {
         type: 'string',
@@ -240,7 +240,7 @@ export const spec = {
             type: 'object',
             additionalProperties: true,
             description:
-              "Control-specific details; absent when the control could not be evaluated. A built-in control's details have the shape of its schema: `MtlsDetails` for `mtls`, `AuthorizationDetails` for `authorization`, `SegmentationDetails`, `AdmissionDetails`, `SbomDetails`, `VulnerabilityDetails` for `vulnerabilities`, `RolloutDetails`, `GitOpsDetails`, `SecretsDetails`, `RuntimeDetails` and `IdentityDetails`. A control an installation adds may report details of its own shape.",
+              "Control-specific details; absent when the control could not be evaluated. A built-in control's details have the shape of its schema: `MtlsDetails` for `mtls`, `AuthorizationDetails` for `authorization`, `SegmentationDetails`, `AdmissionDetails`, `SbomDetails`, `VulnerabilityDetails` for `vulnerabilities`, `RolloutDetails`, `GitOpsDetails`, `SecretsDetails`, `RuntimeDetails`, `IdentityDetails`, `ProvenanceDetails`, `FlowsDetails` and `CisDetails`. A control an installation adds may report details of its own shape.",
           },
           evidence: {
             type: 'array',
@@ -459,8 +459,55 @@ export const spec = {
               $ref: '#/components/schemas/ComponentPosture',
             },
           },
+          source: {
+            type: 'string',
+            enum: ['store', 'computed'],
+            description:
+              "With `zeroTrust.replicas.enabled`: `store` when the posture is the one the replica watching the entity's clusters recorded (at `recordedAt`), `computed` when this replica computed it from what it watches itself because no fresh record was there (the watching replica is missing or the record is older than twice the record interval). Absent with one replica.",
+          },
+          recordedAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the posture served from the store was recorded.',
+          },
         },
         required: ['entityRef', 'controls', 'clusters', 'generatedAt'],
+      },
+      PostureHistoryEntry: {
+        type: 'object',
+        description:
+          "A control's status from a point in time until the next entry of that control.",
+        properties: {
+          control: {
+            type: 'string',
+            description: "The control's id (a built-in or an added one).",
+          },
+          status: {
+            $ref: '#/components/schemas/ControlStatus',
+          },
+          recordedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: ['control', 'status', 'recordedAt'],
+      },
+      PostureHistory: {
+        type: 'object',
+        description:
+          "An entity's recorded status changes, oldest first: one entry when a control was first recorded and one each time its status changed, kept `zeroTrust.history.retentionDays`.",
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PostureHistoryEntry',
+            },
+          },
+        },
+        required: ['entityRef', 'items'],
       },
       ObjectLocation: {
         type: 'object',
@@ -1785,6 +1832,302 @@ export const spec = {
         },
         required: ['serviceAccounts', 'grants'],
       },
+      ProvenanceImage: {
+        type: 'object',
+        description:
+          'One running image (by digest) and whether its provenance was verified.',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          image: {
+            type: 'string',
+            description: 'The image reference the pods run.',
+          },
+          digest: {
+            type: 'string',
+          },
+          verified: {
+            type: 'boolean',
+          },
+        },
+        required: ['cluster', 'image', 'verified'],
+      },
+      ProvenanceDetails: {
+        type: 'object',
+        description: 'Details of the `provenance` control.',
+        properties: {
+          images: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ProvenanceImage',
+            },
+          },
+        },
+        required: ['images'],
+      },
+      FlowPeer: {
+        type: 'object',
+        description:
+          'The other end of a flow, as Hubble names it: its pod and namespace when it is a pod, its Cilium security identity and labels, else its IP and DNS names.',
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          pod: {
+            type: 'string',
+          },
+          workload: {
+            type: 'string',
+            description:
+              "The peer pod's workload (its Deployment, DaemonSet, …), when Hubble names it.",
+          },
+          identity: {
+            type: 'integer',
+            description: 'Cilium numeric security identity.',
+          },
+          labels: {
+            type: 'array',
+            description:
+              'Cilium identity labels: `k8s:app=frontend`, `reserved:world`, …',
+            items: {
+              type: 'string',
+            },
+          },
+          ip: {
+            type: 'string',
+          },
+          names: {
+            type: 'array',
+            description: 'DNS names Hubble resolved for the peer.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['labels'],
+      },
+      FlowRecord: {
+        type: 'object',
+        description:
+          "Flows between one of the component's pods and one peer on one port with the same verdict, counted within the window.",
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          direction: {
+            type: 'string',
+            description:
+              '`ingress`: the peer called the pod; `egress`: the pod called the peer.',
+            enum: ['ingress', 'egress'],
+          },
+          pod: {
+            type: 'string',
+            description: "The component's pod, `namespace/name`.",
+          },
+          peer: {
+            $ref: '#/components/schemas/FlowPeer',
+          },
+          port: {
+            type: 'integer',
+            description: 'The destination port.',
+          },
+          protocol: {
+            type: 'string',
+            description: '`TCP`, `UDP`, `ICMPv4`, … (L4 of the flow).',
+          },
+          verdict: {
+            type: 'string',
+            description:
+              'Hubble verdict: `DROPPED`, `AUDIT` (a policy in audit mode would drop it), `FORWARDED`, …',
+          },
+          dropReason: {
+            type: 'string',
+            description:
+              'Cilium drop reason, as Hubble names it: `POLICY_DENIED`, `POLICY_DENY`, …',
+          },
+          count: {
+            type: 'integer',
+          },
+          lastSeen: {
+            type: 'string',
+            description: 'ISO time of the latest of these flows.',
+          },
+        },
+        required: ['cluster', 'direction', 'pod', 'peer', 'verdict', 'count'],
+      },
+      HubbleRelayState: {
+        type: 'object',
+        description: "What the backend got from one cluster's Hubble Relay.",
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          address: {
+            type: 'string',
+            description:
+              'The Relay address configured in `zeroTrust.hubble` (`host:port`).',
+          },
+          state: {
+            type: 'string',
+            description:
+              '`ok`: the window was read. `not-configured`: no Relay for this cluster. `unreachable`, `forbidden`, `timeout`, `error`: the last read failed (see `message`).',
+            enum: [
+              'ok',
+              'not-configured',
+              'unreachable',
+              'forbidden',
+              'timeout',
+              'error',
+            ],
+          },
+          message: {
+            type: 'string',
+          },
+          flows: {
+            type: 'integer',
+            description: "Flows of the component's pods seen in the window.",
+          },
+          observedAt: {
+            type: 'string',
+            description: 'ISO time of the last successful read.',
+          },
+        },
+        required: ['cluster', 'state'],
+      },
+      FlowsDetails: {
+        type: 'object',
+        description: 'Details of the `flows` control.',
+        properties: {
+          windowSeconds: {
+            type: 'integer',
+            description: 'How far back the flows were read.',
+          },
+          relays: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/HubbleRelayState',
+            },
+          },
+          dropped: {
+            type: 'array',
+            description:
+              "Flows to or from the component's pods that were dropped or denied (or would be, in audit mode).",
+            items: {
+              $ref: '#/components/schemas/FlowRecord',
+            },
+          },
+          undeclared: {
+            type: 'array',
+            description:
+              'Flows the policy let through between the component and a peer the catalog does not declare as a dependency (neither `dependsOn` nor a caller).',
+            items: {
+              $ref: '#/components/schemas/FlowRecord',
+            },
+          },
+        },
+        required: ['windowSeconds', 'relays', 'dropped', 'undeclared'],
+      },
+      CisReportSummary: {
+        type: 'object',
+        description: 'The counts of one benchmark report.',
+        properties: {
+          report: {
+            type: 'string',
+            description: "The report object's name.",
+          },
+          pass: {
+            type: 'integer',
+          },
+          fail: {
+            type: 'integer',
+          },
+          warn: {
+            type: 'integer',
+          },
+          skip: {
+            type: 'integer',
+          },
+          updated: {
+            type: 'string',
+            description: 'ISO time the producer last wrote the report.',
+          },
+        },
+        required: ['report', 'pass', 'fail'],
+      },
+      CisCheck: {
+        type: 'object',
+        description: 'A CIS benchmark check that did not pass.',
+        properties: {
+          source: {
+            type: 'string',
+            description:
+              '`trivy`: a ClusterComplianceReport; `kube-bench`: its ClusterPolicyReport.',
+            enum: ['trivy', 'kube-bench'],
+          },
+          id: {
+            type: 'string',
+            description: 'The benchmark section, `1.2.1`, …',
+          },
+          title: {
+            type: 'string',
+          },
+          result: {
+            type: 'string',
+            enum: ['fail', 'warn'],
+          },
+          severity: {
+            type: 'string',
+          },
+          count: {
+            type: 'integer',
+            description: "Trivy's count of failing resources for the check.",
+          },
+        },
+        required: ['source', 'id', 'title', 'result'],
+      },
+      CisClusterResult: {
+        type: 'object',
+        description: 'The CIS benchmark of one cluster the component runs in.',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/ControlStatus',
+          },
+          summary: {
+            type: 'string',
+          },
+          trivy: {
+            $ref: '#/components/schemas/CisReportSummary',
+          },
+          kubeBench: {
+            $ref: '#/components/schemas/CisReportSummary',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CisCheck',
+            },
+          },
+        },
+        required: ['cluster', 'status', 'summary', 'checks'],
+      },
+      CisDetails: {
+        type: 'object',
+        description:
+          "Details of the `cis` control: the benchmark of each cluster the component runs in. The component's own status lowers a cluster's fail to warn (cluster context, not its own fault); `status` here is the cluster's.",
+        properties: {
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CisClusterResult',
+            },
+          },
+        },
+        required: ['clusters'],
+      },
       SbomComponent: {
         type: 'object',
         description: 'One component of an SBOM.',
@@ -2058,6 +2401,66 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/EntityPosture',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/v1/entities/{kind}/{namespace}/{entityName}/history': {
+      get: {
+        operationId: 'GetPostureHistory',
+        description:
+          "The entity's posture history, recorded with `zeroTrust.replicas.enabled` by the replica watching its clusters: a control's first status and each change, oldest first. Empty when nothing was recorded. The same permission as the posture (`zero-trust.posture.read`).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/entityName',
+          },
+          {
+            name: 'control',
+            in: 'query',
+            description: "Only this control's entries.",
+            required: false,
+            schema: {
+              type: 'string',
+              minLength: 1,
+            },
+          },
+          {
+            name: 'since',
+            in: 'query',
+            description:
+              'Only entries recorded at or after this time (RFC 3339).',
+            required: false,
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PostureHistory',
                 },
               },
             },

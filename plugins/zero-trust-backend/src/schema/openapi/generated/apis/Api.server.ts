@@ -9,6 +9,7 @@ import { EntityPosture } from '../models/EntityPosture.model';
 import { EvidenceExport } from '../models/EvidenceExport.model';
 import { EvidenceFormat } from '../models/EvidenceFormat.model';
 import { HealthStatus } from '../models/HealthStatus.model';
+import { PostureHistory } from '../models/PostureHistory.model';
 import { SbomFormat } from '../models/SbomFormat.model';
 import { SbomPage } from '../models/SbomPage.model';
 import { Severity } from '../models/Severity.model';
@@ -50,6 +51,21 @@ export type GetPosture = {
     entityName: string;
   };
   response: EntityPosture | Error;
+};
+/**
+ * @public
+ */
+export type GetPostureHistory = {
+  path: {
+    kind: string;
+    namespace: string;
+    entityName: string;
+  };
+  query: {
+    control?: string;
+    since?: Date;
+  };
+  response: PostureHistory | Error;
 };
 /**
  * @public
@@ -96,6 +112,8 @@ export type EndpointMap = {
   '#get|/health': GetHealth;
 
   '#get|/v1/entities/{kind}/{namespace}/{entityName}/posture': GetPosture;
+
+  '#get|/v1/entities/{kind}/{namespace}/{entityName}/history': GetPostureHistory;
 
   '#get|/v1/entities/{kind}/{namespace}/{entityName}/sbom': GetSbom;
 

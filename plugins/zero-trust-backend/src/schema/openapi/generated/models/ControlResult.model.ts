@@ -12,7 +12,7 @@ import { EvidenceRef } from '../models/EvidenceRef.model';
  */
 export interface ControlResult {
   /**
-   * Identifier of one Zero Trust control. The built-in controls are `mtls`, `authorization`, `segmentation`, `admission`, `sbom`, `vulnerabilities`, `rollout`, `gitops`, `secrets`, `runtime` and `identity`; an installation may add its own, so clients show an id they do not know as it is.
+   * Identifier of one Zero Trust control. The built-in controls are `mtls`, `authorization`, `segmentation`, `admission`, `sbom`, `vulnerabilities`, `rollout`, `gitops`, `secrets`, `runtime`, `identity`, `provenance`, `flows` and `cis`; an installation may add its own, so clients show an id they do not know as it is.
    */
   control: string;
   /**
@@ -25,7 +25,7 @@ export interface ControlResult {
    */
   summary: string;
   /**
-   * Control-specific details; absent when the control could not be evaluated. A built-in control\'s details have the shape of its schema: `MtlsDetails` for `mtls`, `AuthorizationDetails` for `authorization`, `SegmentationDetails`, `AdmissionDetails`, `SbomDetails`, `VulnerabilityDetails` for `vulnerabilities`, `RolloutDetails`, `GitOpsDetails`, `SecretsDetails`, `RuntimeDetails` and `IdentityDetails`. A control an installation adds may report details of its own shape.
+   * Control-specific details; absent when the control could not be evaluated. A built-in control\'s details have the shape of its schema: `MtlsDetails` for `mtls`, `AuthorizationDetails` for `authorization`, `SegmentationDetails`, `AdmissionDetails`, `SbomDetails`, `VulnerabilityDetails` for `vulnerabilities`, `RolloutDetails`, `GitOpsDetails`, `SecretsDetails`, `RuntimeDetails`, `IdentityDetails`, `ProvenanceDetails`, `FlowsDetails` and `CisDetails`. A control an installation adds may report details of its own shape.
    */
   details?: { [key: string]: any };
   evidence: Array<EvidenceRef>;

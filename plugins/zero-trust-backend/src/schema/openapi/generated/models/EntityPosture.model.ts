@@ -31,4 +31,17 @@ export interface EntityPosture {
    * For a System: its components\' rows of the evidence matrix. The System\'s `controls` are the worst status of each control over these components.
    */
   components?: Array<ComponentPosture>;
+  /**
+   * With `zeroTrust.replicas.enabled`: `store` when the posture is the one the replica watching the entity\'s clusters recorded (at `recordedAt`), `computed` when this replica computed it from what it watches itself because no fresh record was there (the watching replica is missing or the record is older than twice the record interval). Absent with one replica.
+   */
+  source?: EntityPostureSourceEnum;
+  /**
+   * When the posture served from the store was recorded.
+   */
+  recordedAt?: Date;
 }
+
+/**
+ * @public
+ */
+export type EntityPostureSourceEnum = 'store' | 'computed';

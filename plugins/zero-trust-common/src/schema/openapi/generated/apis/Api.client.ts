@@ -14,6 +14,7 @@ import { EntityPosture } from '../models/EntityPosture.model';
 import { EvidenceExport } from '../models/EvidenceExport.model';
 import { EvidenceFormat } from '../models/EvidenceFormat.model';
 import { HealthStatus } from '../models/HealthStatus.model';
+import { PostureHistory } from '../models/PostureHistory.model';
 import { SbomFormat } from '../models/SbomFormat.model';
 import { SbomPage } from '../models/SbomPage.model';
 import { Severity } from '../models/Severity.model';
@@ -65,6 +66,20 @@ export type GetPosture = {
     kind: string;
     namespace: string;
     entityName: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetPostureHistory = {
+  path: {
+    kind: string;
+    namespace: string;
+    entityName: string;
+  };
+  query: {
+    control?: string;
+    since?: Date;
   };
 };
 /**
@@ -214,6 +229,39 @@ export class DefaultApiClient {
       kind: request.path.kind,
       namespace: request.path.namespace,
       entityName: request.path.entityName,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The entity\'s posture history, recorded with `zeroTrust.replicas.enabled` by the replica watching its clusters: a control\'s first status and each change, oldest first. Empty when nothing was recorded. The same permission as the posture (`zero-trust.posture.read`).
+   * @param kind - The entity\&#39;s kind, case-insensitive (&#x60;component&#x60;, &#x60;system&#x60;).
+   * @param namespace - The entity\&#39;s namespace (&#x60;default&#x60;).
+   * @param entityName - The entity\&#39;s name, case-insensitive. (Called &#x60;entityName&#x60; so that it does not clash with the SBOM route\&#39;s &#x60;name&#x60; filter.)
+   * @param control - Only this control\&#39;s entries.
+   * @param since - Only entries recorded at or after this time (RFC 3339).
+   */
+  public async getPostureHistory(
+    // @ts-ignore
+    request: GetPostureHistory,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PostureHistory>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/v1/entities/{kind}/{namespace}/{entityName}/history{?control,since}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      kind: request.path.kind,
+      namespace: request.path.namespace,
+      entityName: request.path.entityName,
+      ...request.query,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {

@@ -11,7 +11,7 @@ import { ControlStatus } from '../models/ControlStatus.model';
  */
 export interface ComponentControl {
   /**
-   * Identifier of one Zero Trust control. The built-in controls are `mtls`, `authorization`, `segmentation`, `admission`, `sbom`, `vulnerabilities`, `rollout`, `gitops`, `secrets`, `runtime` and `identity`; an installation may add its own, so clients show an id they do not know as it is.
+   * Identifier of one Zero Trust control. The built-in controls are `mtls`, `authorization`, `segmentation`, `admission`, `sbom`, `vulnerabilities`, `rollout`, `gitops`, `secrets`, `runtime`, `identity`, `provenance`, `flows` and `cis`; an installation may add its own, so clients show an id they do not know as it is.
    */
   control: string;
   status: ControlStatus;
