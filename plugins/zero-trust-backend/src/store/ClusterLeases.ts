@@ -1,0 +1,163 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { ClusterSource } from '../sources/types';
+import { PostureStore } from './PostureStore';
+import { ReplicaSettings } from './settings';
+
+/** How often each replica asks the scheduler for a free lease (its task's cadence). */
+const CLAIM_POLL_MS = 1_000;
+/** How often the watching replica says so in the store. */
+const RENEW_MS = 2_000;
+/** An ownership not renewed for this long belongs to a replica that is gone. */
+export const OWNER_FRESH_MS = 3 * RENEW_MS;
+/**
+ * How long a replica keeps watching after its lease run ended, to take the next run itself: the
+ * watch then goes on without a new LIST. Longer than a few claim polls.
+ */
+const GRACE_MS = 5 * CLAIM_POLL_MS;
+
+interface Watch {
+  source: ClusterSource;
+  timers: NodeJS.Timeout[];
+  grace?: NodeJS.Timeout;
+}
+
+/**
+ * Each live cluster is watched by one replica at a time. The lease is the lock of a global
+ * scheduler task per cluster (Backstage's scheduler, in the shared database): a run holds it for
+ * `leaseTime` at most, the replica watches while it runs and records the postures of the
+ * cluster's entities every `recordInterval`. Between two runs the watching replica keeps its watch
+ * for a short grace and usually takes the next run; another replica that takes it meanwhile sees
+ * the owner's fresh renewal in the store and lets the run go, so the API server never sees two
+ * watches. A replica that stops releases its clusters at once; one that dies loses them when its
+ * run's lock expires (`leaseTime`) and the scheduler's janitor frees it.
+ */
+export class ClusterLeases {
+  private readonly sources = new Map<string, ClusterSource>();
+  private readonly scheduled = new Set<string>();
+  private readonly watches = new Map<string, Watch>();
+  private stopping = false;
+
+  constructor(
+    private readonly options: {
+      scheduler: SchedulerService;
+      store: PostureStore;
+      logger: LoggerService;
+      /** This replica's name, unique among the replicas. */
+      replica: string;
+      settings: ReplicaSettings;
+      /** Records the postures of the entities in a cluster this replica watches. */
+      record: (cluster: string) => Promise<void>;
+    },
+  ) {}
+
+  /** A live cluster whose watch this replica runs only while it holds the cluster's lease. */
+  async add(source: ClusterSource): Promise<void> {
+    this.sources.set(source.name, source);
+    if (this.scheduled.has(source.name)) return;
+    this.scheduled.add(source.name);
+    await this.options.scheduler.scheduleTask({
+      id: `watch-cluster:${source.name}`,
+      scope: 'global',
+      frequency: { milliseconds: CLAIM_POLL_MS },
+      timeout: { milliseconds: this.options.settings.leaseMs },
+      fn: signal => this.hold(source.name, signal),
+    });
+  }
+
+  /** A cluster the locators no longer find (its task stays, and returns at once). */
+  async remove(name: string): Promise<void> {
+    this.sources.delete(name);
+    await this.unwatch(name);
+  }
+
+  /** The clusters this replica watches now. */
+  watching(): string[] {
+    return [...this.watches.keys()];
+  }
+
+  /** Stops every watch and releases the clusters, for another replica to take at once. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.watches.keys()].map(name => this.unwatch(name)));
+  }
+
+  /** One lease run: watch (or go on watching) until the run's lock ends. */
+  private async hold(name: string, signal: AbortSignal): Promise<void> {
+    const { store, replica, logger } = this.options;
+    const source = this.sources.get(name);
+    if (!source || this.stopping) return;
+    let watch = this.watches.get(name);
+    if (watch) {
+      clearTimeout(watch.grace);
+      watch.grace = undefined;
+    } else {
+      const owner = await store.owner(name);
+      if (
+        owner &&
+        owner.replica !== replica &&
+        Date.now() - owner.renewedAt.getTime() < OWNER_FRESH_MS
+      ) {
+        return; // its owner is between two runs and about to take the next one
+      }
+      watch = this.watch(name, source);
+      logger.info(`Zero Trust: this replica now watches cluster "${name}"`, {
+        cluster: name,
+      });
+    }
+    await store.renewOwner(name, replica);
+    await new Promise<void>(resolve => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    if (this.stopping || this.watches.get(name) !== watch) return;
+    watch.grace = setTimeout(() => {
+      this.unwatch(name).catch(e =>
+        logger.warn(`Zero Trust: stopping cluster "${name}" failed: ${e}`),
+      );
+    }, GRACE_MS);
+  }
+
+  private watch(name: string, source: ClusterSource): Watch {
+    const { store, replica, logger, settings, record } = this.options;
+    const watch: Watch = { source, timers: [] };
+    this.watches.set(name, watch);
+    source.start().catch(e => logger.warn(`Zero Trust: ${name}: ${e}`));
+    const every = (ms: number, fn: () => Promise<void>, what: string) => {
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        fn()
+          .catch(e =>
+            logger.warn(
+              `Zero Trust: ${what} of cluster "${name}" failed: ${e}`,
+            ),
+          )
+          .finally(() => (busy = false));
+      }, ms);
+      timer.unref?.();
+      watch.timers.push(timer);
+    };
+    every(
+      RENEW_MS,
+      () => store.renewOwner(name, replica),
+      'renewing the lease',
+    );
+    every(settings.recordMs, () => record(name), 'recording the postures');
+    return watch;
+  }
+
+  private async unwatch(name: string): Promise<void> {
+    const watch = this.watches.get(name);
+    if (!watch) return;
+    this.watches.delete(name);
+    clearTimeout(watch.grace);
+    watch.timers.forEach(clearInterval);
+    await watch.source.stop();
+    await this.options.store.releaseOwner(name, this.options.replica);
+    this.options.logger.info(
+      `Zero Trust: this replica no longer watches cluster "${name}"`,
+      { cluster: name },
+    );
+  }
+}
