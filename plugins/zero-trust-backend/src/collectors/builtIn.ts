@@ -13,6 +13,7 @@ import { collectGitops } from './gitops';
 import { collectSecrets } from './secrets';
 import { collectRuntime } from './runtime';
 import { collectIdentity } from './identity';
+import { collectCis } from './cis';
 import {
   Collector,
   CollectorContext,
@@ -33,6 +34,7 @@ export const BUILT_IN_COLLECTORS: ZeroTrustCollector[] = [
   builtIn('secrets', collectSecrets),
   builtIn('runtime', collectRuntime),
   builtIn('identity', collectIdentity),
+  builtIn('cis', collectCis),
 ];
 
 function builtIn<C extends ControlId>(

@@ -89,3 +89,55 @@ describe('aggregateSystemControls', () => {
     );
   });
 });
+
+describe('the System cis control', () => {
+  const cisOf = (name: string, clusters: [string, string][]) => {
+    const p = posture(name, { cis: 'warn' });
+    const cis = p.controls.find(c => c.control === 'cis')!;
+    Object.assign(cis, {
+      details: {
+        clusters: clusters.map(([cluster, status]) => ({
+          cluster,
+          status,
+          summary: `${cluster} ${status}s.`,
+          checks: [],
+        })),
+      },
+      evidence: [
+        {
+          cluster: clusters[0][0],
+          apiVersion: 'wgpolicyk8s.io/v1alpha2',
+          kind: 'ClusterPolicyReport',
+          name: 'kube-bench',
+          observedAt: '',
+        },
+      ],
+    });
+    return p;
+  };
+
+  it('shows each cluster at its own status (a failing cluster fails), once, where components show a warning', () => {
+    const cis = aggregateSystemControls([
+      cisOf('a', [['prod', 'fail']]),
+      cisOf('b', [
+        ['prod', 'fail'],
+        ['edge', 'pass'],
+      ]),
+    ]).find(c => c.control === 'cis')!;
+    expect(cis.status).toBe('fail');
+    expect(cis.summary).toBe('prod fails. edge passs.');
+    expect((cis.details as any).clusters.map((c: any) => c.cluster)).toEqual([
+      'prod',
+      'edge',
+    ]);
+    expect(cis.evidence).toHaveLength(1);
+  });
+
+  it('aggregates like any control when no component has cis details', () => {
+    const cis = aggregateSystemControls([
+      posture('a', { cis: 'not-installed' }),
+    ]).find(c => c.control === 'cis')!;
+    expect(cis.status).toBe('not-installed');
+    expect(cis.summary).toMatch(/of 1 components/);
+  });
+});

@@ -5,6 +5,7 @@ import {
   EntityPosture,
   ZERO_TRUST_CONTROLS,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { systemCis } from '../collectors/cis';
 
 // Worst first. A control nobody could evaluate ranks above a pass: the System is not proven.
 // Not applicable ranks last: a System passes a control some of its components have nothing for.
@@ -64,6 +65,9 @@ export function aggregateSystemControls(
         evidence: [],
       } as ControlResult;
     }
+    // The CIS benchmark is the clusters': the System shows each cluster at its own status.
+    const cis = id === 'cis' && systemCis(results.map(r => r.result));
+    if (cis) return cis as ControlResult;
     const status = results.map(r => r.result.status).reduce(worstStatus);
     const counts = SEVERITY.map(
       s => [s, results.filter(r => r.result.status === s).length] as const,
