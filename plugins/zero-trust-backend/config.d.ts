@@ -57,6 +57,24 @@ export interface Config {
        */
       oidcTokenFiles?: { [oidcTokenProvider: string]: string };
     };
+    /**
+     * Several backend replicas sharing one PostgreSQL database: each live cluster is watched by
+     * one replica at a time (a lease held through Backstage's scheduler) and the postures it
+     * computes are stored for every replica to serve.
+     */
+    replicas?: {
+      /** Turns leases and the posture store on (default false: every replica watches everything). */
+      enabled?: boolean;
+      /** How long a lease lasts; a replica that died loses its clusters after this (default 1 minute). */
+      leaseTime?: HumanDuration | string;
+      /** How often the watching replica records its clusters' postures (default 1 minute). */
+      recordInterval?: HumanDuration | string;
+    };
+    /** The posture history recorded with `replicas.enabled`. */
+    history?: {
+      /** Days an entry is kept before a scheduled task prunes it (default 30). */
+      retentionDays?: number;
+    };
     /** Size limits that protect the backend's memory. */
     limits?: {
       /** Components kept per SbomReport; larger reports are truncated and marked so (default 20000). */

@@ -21,6 +21,7 @@ import { CollectorRegistry } from './collectors/registry';
 import { zeroTrustCollectorsExtensionPoint } from './collectors/collectorsExtensionPoint';
 import { zeroTrustEvidenceSourcesExtensionPoint } from './sources/evidenceSourcesExtensionPoint';
 import { ClusterSource } from './sources/types';
+import { startReplicas } from './store/replicas';
 
 /**
  * The Zero Trust backend plugin: each catalog component's posture, with evidence.
@@ -79,6 +80,8 @@ export const zeroTrustPlugin = createBackendPlugin({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
       },
       async init({
         config,
@@ -91,6 +94,8 @@ export const zeroTrustPlugin = createBackendPlugin({
         auth,
         catalog,
         actionsRegistry,
+        database,
+        scheduler,
       }) {
         permissionsRegistry.addPermissions(zeroTrustPermissions);
         // Clusters are found and authenticated as Backstage's kubernetes plugin does.
@@ -102,11 +107,25 @@ export const zeroTrustPlugin = createBackendPlugin({
           clusterSupplier,
           authStrategies,
         });
+        // With zeroTrust.replicas.enabled: leases per cluster and the shared posture store.
+        const replicas = await startReplicas({
+          config,
+          logger,
+          database,
+          scheduler,
+          catalog,
+          auth,
+          posture: () => posture,
+        });
         const clusters = ClusterRegistry.fromConfig(
           config,
           logger,
           clusterAccess,
-          { sources: addedSources, kinds: collectors.kinds() },
+          {
+            sources: addedSources,
+            kinds: collectors.kinds(),
+            leases: replicas?.leases,
+          },
         );
         // Informers run for the backend's lifetime; page views only read their caches. The
         // catalog locator needs the catalog, so clusters are resolved once the backend started.
@@ -116,13 +135,17 @@ export const zeroTrustPlugin = createBackendPlugin({
             `Zero Trust backend reads ${clusters.sources().length} cluster(s)`,
           );
         });
-        lifecycle.addShutdownHook(() => clusters.stop());
+        lifecycle.addShutdownHook(async () => {
+          await replicas?.leases.stop();
+          await clusters.stop();
+        });
         const posture = new PostureService(
           clusters,
           catalog,
           readCollectorSettings(config),
           logger,
           collectors,
+          replicas?.shared,
         );
         httpRouter.use(
           await createRouter({
@@ -131,6 +154,7 @@ export const zeroTrustPlugin = createBackendPlugin({
             catalog,
             posture,
             clusters,
+            store: replicas?.store,
           }),
         );
         // The same answers for MCP clients and other plugins, behind the same permissions.

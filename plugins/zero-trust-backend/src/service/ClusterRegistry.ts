@@ -21,6 +21,15 @@ import {
 } from '../sources/clusterAccess';
 import { ClusterSource } from '../sources/types';
 
+/**
+ * With several replicas: live clusters are watched only while this replica holds their lease
+ * (src/store/ClusterLeases.ts), so the registry hands them over instead of starting them.
+ */
+export interface LeasedWatches {
+  add(source: ClusterSource): Promise<void>;
+  remove(name: string): Promise<void>;
+}
+
 interface LiveEntry {
   source: LiveClusterSource;
   fingerprint?: string;
@@ -42,6 +51,8 @@ export class ClusterRegistry {
       sources?: ClusterSource[];
       /** The kinds live clusters watch (default: the built-in ones). */
       kinds?: readonly WatchedKind[];
+      /** Leases of live clusters shared with other replicas. */
+      leases?: LeasedWatches;
     } = {},
   ): ClusterRegistry {
     const options: LiveClusterOptions = {
@@ -66,6 +77,7 @@ export class ClusterRegistry {
       options,
       logger,
       refreshMs: readClusterRefreshMs(config),
+      leases: extra.leases,
     });
   }
 
@@ -81,6 +93,7 @@ export class ClusterRegistry {
       options?: LiveClusterOptions;
       logger?: LoggerService;
       refreshMs?: number;
+      leases?: LeasedWatches;
     } = {},
   ) {
     const names = new Set<string>();
@@ -98,7 +111,7 @@ export class ClusterRegistry {
 
   async start(): Promise<void> {
     this.started = true;
-    await Promise.all(this.fixed.map(s => s.start()));
+    await Promise.all(this.fixed.map(s => this.startSource(s)));
     if (!this.dynamic.resolver) return;
     await this.refresh();
     const every = this.dynamic.refreshMs ?? 300_000;
@@ -153,6 +166,7 @@ export class ClusterRegistry {
         // Gone, changed, or (still) failing: rebuilt from what the locators say now.
         this.live.delete(name);
         stops.push(entry.source.stop());
+        if (this.dynamic.leases) stops.push(this.dynamic.leases.remove(name));
         if (!next) logger?.info(`Zero Trust: cluster "${name}" is gone`);
       }
     }
@@ -161,8 +175,15 @@ export class ClusterRegistry {
       if (this.live.has(name)) continue;
       const source = toSource(c, this.dynamic.options);
       this.live.set(name, { source, fingerprint: c.fingerprint });
-      await source.start();
+      await this.startSource(source);
     }
+  }
+
+  private startSource(source: ClusterSource): Promise<void> {
+    const { leases } = this.dynamic;
+    return leases && source.type === 'live'
+      ? leases.add(source)
+      : source.start();
   }
 
   list(): ClusterHealth[] {

@@ -25,6 +25,7 @@ import { declaredCallers } from './declaredCallers';
 import { computePolicyDrift, hasDrift } from './policyDrift';
 import { ClusterWorkloads, resolveWorkloads } from './resolveWorkloads';
 import { aggregateSystemControls, componentRow } from './systemPosture';
+import type { SharedPostures } from '../store/SharedPostures';
 
 /** Computes postures from the cluster evidence the backend holds in memory. */
 export class PostureService {
@@ -34,6 +35,8 @@ export class PostureService {
     private readonly settings: CollectorSettings = DEFAULT_COLLECTOR_SETTINGS,
     private readonly logger?: LoggerService,
     private readonly collectors = CollectorRegistry.withBuiltIns(),
+    /** With several replicas: components' postures as their watching replica recorded them. */
+    private readonly shared?: SharedPostures,
   ) {}
 
   /** A Component's posture, or a System's as the aggregate of its components. */
@@ -43,7 +46,30 @@ export class PostureService {
   ): Promise<EntityPosture> {
     return entity.kind.toLocaleLowerCase('en-US') === 'system'
       ? this.systemPosture(entity, credentials)
-      : this.componentPosture(entity, credentials);
+      : this.storedOrComputed(entity, credentials);
+  }
+
+  /** A component's posture computed from what this replica holds, never from the store. */
+  computeComponentPosture(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPosture> {
+    return this.componentPosture(entity, credentials);
+  }
+
+  /** With several replicas the fresh stored posture, else one computed here and flagged so. */
+  private async storedOrComputed(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPosture> {
+    if (!this.shared) return this.componentPosture(entity, credentials);
+    const stored = await this.shared.fresh(stringifyEntityRef(entity));
+    return (
+      stored ?? {
+        ...(await this.componentPosture(entity, credentials)),
+        source: 'computed',
+      }
+    );
   }
 
   /** The controls every posture reports, built-in and added, in their order. */
@@ -82,6 +108,8 @@ export class PostureService {
           workloads,
           settings: this.settings,
           now: generatedAt,
+          sourceLocation:
+            entity.metadata.annotations?.['backstage.io/source-location'],
         },
         (control, error) => {
           const entityRef = stringifyEntityRef(entity);
@@ -176,7 +204,7 @@ export class PostureService {
     const components = await Promise.all(
       items
         .filter((e): e is Entity => Boolean(e))
-        .map(e => this.componentPosture(e, credentials)),
+        .map(e => this.storedOrComputed(e, credentials)),
     );
     components.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
     const controls = aggregateSystemControls(

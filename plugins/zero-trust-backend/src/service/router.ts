@@ -15,6 +15,7 @@ import { authorizedEntity } from './authorizedEntity';
 import { createOpenApiRouter } from '../schema/openapi';
 import { PostureService } from './PostureService';
 import { ClusterRegistry } from './ClusterRegistry';
+import type { PostureStore } from '../store/PostureStore';
 import {
   evidenceCsv,
   evidenceExport,
@@ -43,12 +44,14 @@ export interface RouterOptions {
   catalog: CatalogService;
   posture: PostureService;
   clusters: ClusterRegistry;
+  /** The posture store of several replicas; without it the history is empty. */
+  store?: PostureStore;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, posture, clusters } = options;
+  const { httpAuth, permissions, catalog, posture, clusters, store } = options;
   // Routes, parameters and responses are those of src/schema/openapi.yaml: the generated router
   // validates every request against it (a bad path or query parameter, or an unknown query
   // parameter, is an InputError, so 400 with the validator's message) and types the handlers.
@@ -96,6 +99,22 @@ export async function createRouter(
     async (req, res) => {
       const { entity, credentials } = await authorizedEntityOf(req, req.params);
       res.json(await posture.postureOf(entity, credentials));
+    },
+  );
+
+  router.get(
+    '/v1/entities/:kind/:namespace/:entityName/history',
+    async (req, res) => {
+      const { entityRef } = await authorizedEntityOf(req, req.params);
+      const { control, since } = req.query;
+      // The validator checked `since` is a date-time; it stays a string at run time.
+      const items = store
+        ? await store.history(entityRef, {
+            control,
+            since: since === undefined ? undefined : new Date(since),
+          })
+        : [];
+      res.json({ entityRef, items });
     },
   );
 

@@ -143,7 +143,15 @@ export class ClusterLeases {
       () => store.renewOwner(name, replica),
       'renewing the lease',
     );
-    every(settings.recordMs, () => record(name), 'recording the postures');
+    every(
+      settings.recordMs,
+      async () => {
+        // Not before every kind answered once: a cache still listing would record `unknown`.
+        if (source.health().kinds?.some(k => k.state === 'pending')) return;
+        await record(name);
+      },
+      'recording the postures',
+    );
     return watch;
   }
 

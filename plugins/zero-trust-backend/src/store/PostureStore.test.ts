@@ -14,10 +14,11 @@ function posture(statuses: Record<string, string>): EntityPosture {
       control,
       status,
       summary: `${control} is ${status}`,
+      evidence: [],
     })),
     clusters: [],
     generatedAt: '2026-12-01T00:00:00.000Z',
-  } as EntityPosture;
+  } as unknown as EntityPosture;
 }
 
 const at = (iso: string) => new Date(iso);

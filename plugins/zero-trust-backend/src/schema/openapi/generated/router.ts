@@ -467,8 +467,8 @@ export const spec = {
           },
           recordedAt: {
             type: 'string',
-            format: 'date-time',
-            description: 'When the posture served from the store was recorded.',
+            description:
+              'When the posture served from the store was recorded (ISO 8601).',
           },
         },
         required: ['entityRef', 'controls', 'clusters', 'generatedAt'],
@@ -487,7 +487,7 @@ export const spec = {
           },
           recordedAt: {
             type: 'string',
-            format: 'date-time',
+            description: 'ISO 8601.',
           },
         },
         required: ['control', 'status', 'recordedAt'],

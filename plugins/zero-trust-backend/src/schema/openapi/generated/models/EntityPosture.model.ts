@@ -36,9 +36,9 @@ export interface EntityPosture {
    */
   source?: EntityPostureSourceEnum;
   /**
-   * When the posture served from the store was recorded.
+   * When the posture served from the store was recorded (ISO 8601).
    */
-  recordedAt?: Date;
+  recordedAt?: string;
 }
 
 /**

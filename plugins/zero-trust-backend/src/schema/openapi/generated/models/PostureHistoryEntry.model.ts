@@ -15,5 +15,8 @@ export interface PostureHistoryEntry {
    */
   control: string;
   status: ControlStatus;
-  recordedAt: Date;
+  /**
+   * ISO 8601.
+   */
+  recordedAt: string;
 }
