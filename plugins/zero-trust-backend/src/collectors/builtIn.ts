@@ -14,6 +14,7 @@ import { collectSecrets } from './secrets';
 import { collectRuntime } from './runtime';
 import { collectIdentity } from './identity';
 import { collectCis } from './cis';
+import { collectProvenance } from './provenance';
 import {
   Collector,
   CollectorContext,
@@ -34,6 +35,7 @@ export const BUILT_IN_COLLECTORS: ZeroTrustCollector[] = [
   builtIn('secrets', collectSecrets),
   builtIn('runtime', collectRuntime),
   builtIn('identity', collectIdentity),
+  builtIn('provenance', collectProvenance),
   builtIn('cis', collectCis),
 ];
 

@@ -32,6 +32,8 @@ export const DEFAULT_COLLECTOR_SETTINGS: CollectorSettings = {
 export interface CollectorContext extends ZeroTrustCollectorContext {
   workloads: ClusterWorkloads[];
   settings: CollectorSettings;
+  /** The entity's `backstage.io/source-location` annotation (the provenance control compares it). */
+  sourceLocation?: string;
 }
 
 /**

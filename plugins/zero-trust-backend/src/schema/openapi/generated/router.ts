@@ -1832,12 +1832,111 @@ export const spec = {
         },
         required: ['serviceAccounts', 'grants'],
       },
+      ProvenanceSigner: {
+        type: 'object',
+        description:
+          'Who must have signed, as a Kyverno verifyImages attestor names it: a public key (a short fingerprint), a Secret or KMS key, or a keyless identity (OIDC issuer and certificate subject, e.g. the CI workflow; a regular expression shows as /re/).',
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['key', 'keyless', 'certificate'],
+          },
+          key: {
+            type: 'string',
+          },
+          issuer: {
+            type: 'string',
+          },
+          subject: {
+            type: 'string',
+          },
+        },
+        required: ['kind'],
+      },
+      ProvenanceAttestation: {
+        type: 'object',
+        description: 'An attestation a verifyImages rule requires.',
+        properties: {
+          type: {
+            type: 'string',
+            description:
+              'The predicate type, e.g. https://slsa.dev/provenance/v0.2.',
+          },
+          kind: {
+            type: 'string',
+            enum: ['sbom', 'slsa-provenance', 'other'],
+          },
+          sourceRepositories: {
+            type: 'array',
+            description:
+              "Source repositories the rule's conditions pin the provenance to.",
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: ['type', 'kind', 'sourceRepositories'],
+      },
+      ProvenanceRule: {
+        type: 'object',
+        description:
+          'A Kyverno verifyImages rule that covers one of the running images.',
+        properties: {
+          policy: {
+            type: 'string',
+            description:
+              'The policy as PolicyReports name it (name, or namespace/name for a Policy).',
+          },
+          rule: {
+            type: 'string',
+          },
+          failureAction: {
+            type: 'string',
+            enum: ['Enforce', 'Audit'],
+          },
+          imageReferences: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          signers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ProvenanceSigner',
+            },
+          },
+          attestations: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ProvenanceAttestation',
+            },
+          },
+        },
+        required: [
+          'policy',
+          'rule',
+          'failureAction',
+          'imageReferences',
+          'signers',
+          'attestations',
+        ],
+      },
       ProvenanceImage: {
         type: 'object',
         description:
-          'One running image (by digest) and whether its provenance was verified.',
+          'One running image (by digest) of one container: whether Kyverno verified it at admission, by which rules and signers, with which attestations, and the outcome.',
         properties: {
           cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          workload: {
+            type: 'string',
+          },
+          container: {
             type: 'string',
           },
           image: {
@@ -1846,12 +1945,82 @@ export const spec = {
           },
           digest: {
             type: 'string',
+            description:
+              "From the pod's status imageID, else the digest in the image reference.",
           },
           verified: {
             type: 'boolean',
+            description:
+              "Kyverno's outcome was pass and no report result of its rules failed.",
+          },
+          verification: {
+            type: 'string',
+            description:
+              "Kyverno's outcome in the pod's kyverno.io/verify-images annotation (verified, failed, skipped), failed also when a report result of a covering rule failed, unverified when Kyverno never verified it.",
+            enum: ['verified', 'failed', 'skipped', 'unverified'],
+          },
+          failureAction: {
+            type: 'string',
+            description:
+              'Enforce when one of the rules judging the image enforces, else Audit.',
+            enum: ['Enforce', 'Audit'],
+          },
+          rules: {
+            type: 'array',
+            description:
+              'The rules that verified the image (policy/rule), else the ones covering it.',
+            items: {
+              type: 'string',
+            },
+          },
+          signers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ProvenanceSigner',
+            },
+          },
+          sbom: {
+            type: 'boolean',
+            description: 'An SBOM attestation was verified with the image.',
+          },
+          slsaProvenance: {
+            type: 'boolean',
+            description:
+              'An SLSA provenance attestation was verified with the image.',
+          },
+          sourceRepositories: {
+            type: 'array',
+            description:
+              'Source repositories the verifying rules pin (keyless subject, SLSA conditions).',
+            items: {
+              type: 'string',
+            },
+          },
+          status: {
+            type: 'string',
+            enum: ['pass', 'warn', 'fail'],
+          },
+          reason: {
+            type: 'string',
+            description:
+              'Why the image passes, warns or fails, as a sentence after the image.',
           },
         },
-        required: ['cluster', 'image', 'verified'],
+        required: [
+          'cluster',
+          'namespace',
+          'workload',
+          'container',
+          'image',
+          'verified',
+          'verification',
+          'rules',
+          'signers',
+          'sbom',
+          'slsaProvenance',
+          'status',
+          'reason',
+        ],
       },
       ProvenanceDetails: {
         type: 'object',
@@ -1863,8 +2032,19 @@ export const spec = {
               $ref: '#/components/schemas/ProvenanceImage',
             },
           },
+          rules: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ProvenanceRule',
+            },
+          },
+          sourceLocation: {
+            type: 'string',
+            description:
+              "The entity's backstage.io/source-location, normalized to its repository URL.",
+          },
         },
-        required: ['images'],
+        required: ['images', 'rules'],
       },
       FlowPeer: {
         type: 'object',
