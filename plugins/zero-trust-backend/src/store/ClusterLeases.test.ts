@@ -1,0 +1,146 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { WATCHED_KINDS } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { configLocatorClusters } from '../__testUtils__/clusterAccess';
+import { FakeApiServer, eventually } from '../__testUtils__/FakeApiServer';
+import { TestPostgres, startPostgres } from '../__testUtils__/postgres';
+import {
+  DEFAULT_LIVE_CLUSTER_OPTIONS,
+  LiveClusterSource,
+} from '../sources/LiveClusterSource';
+import { ClusterLeases } from './ClusterLeases';
+import { PostureStore } from './PostureStore';
+
+jest.setTimeout(120_000);
+
+const PODS = '/api/v1/pods';
+const LEASE_MS = 3_000;
+const pods = WATCHED_KINDS.filter(k => k.kind === 'Pod');
+
+interface Replica {
+  leases: ClusterLeases;
+  records: number;
+  stop(): Promise<void>;
+}
+
+// Two replicas, each a backend with Backstage's real scheduler, sharing one real PostgreSQL and
+// watching one API server (a fake that counts open watches and lists).
+describe('ClusterLeases', () => {
+  let postgres: TestPostgres;
+  let api: FakeApiServer;
+  const running: Replica[] = [];
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    api = await FakeApiServer.start();
+    api.setCollection(PODS, [
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'a', namespace: 'shop', uid: 'uid-a' },
+      },
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all(running.map(r => r.stop()));
+    await api?.close();
+    await postgres?.stop();
+  });
+
+  async function startReplica(name: string): Promise<Replica> {
+    const [cluster] = await configLocatorClusters([
+      {
+        name: 'c1',
+        url: api.url,
+        authProvider: 'serviceAccount',
+        serviceAccountToken: 'test-token',
+        skipTLSVerify: true,
+      },
+    ]);
+    const source = new LiveClusterSource(
+      'c1',
+      cluster.kubeConfig!,
+      { ...DEFAULT_LIVE_CLUSTER_OPTIONS, initialBackoffMs: 50 },
+      pods,
+    );
+    const replica = { records: 0 } as Replica;
+    const backend = await startTestBackend({
+      features: [
+        schedulerServiceFactory,
+        mockServices.rootConfig.factory({
+          data: { backend: { database: postgres.config } },
+        }),
+        createBackendPlugin({
+          pluginId: 'zero-trust',
+          register(env) {
+            env.registerInit({
+              deps: {
+                database: coreServices.database,
+                scheduler: coreServices.scheduler,
+                logger: coreServices.logger,
+                lifecycle: coreServices.lifecycle,
+              },
+              async init({ database, scheduler, logger, lifecycle }) {
+                replica.leases = new ClusterLeases({
+                  scheduler,
+                  store: await PostureStore.create(database),
+                  logger,
+                  replica: name,
+                  settings: {
+                    leaseMs: LEASE_MS,
+                    recordMs: 200,
+                    retentionDays: 1,
+                  },
+                  record: async () => {
+                    replica.records++;
+                  },
+                });
+                lifecycle.addShutdownHook(() => replica.leases.stop());
+                await replica.leases.add(source);
+              },
+            });
+          },
+        }),
+      ],
+    });
+    replica.stop = async () => {
+      running.splice(running.indexOf(replica), 1);
+      await backend.stop();
+    };
+    running.push(replica);
+    return replica;
+  }
+
+  it('lets one replica watch a cluster across lease runs, and the other take over when it stops', async () => {
+    const replicas = [await startReplica('a'), await startReplica('b')];
+    await eventually(() => expect(api.openWatches(PODS)).toBe(1), 30_000);
+    const lists = api.listCount(PODS);
+
+    // Over several lease runs: never two watches, and no new list (the owner kept its watch).
+    const until = Date.now() + 3 * LEASE_MS;
+    while (Date.now() < until) {
+      expect(api.openWatches(PODS)).toBeLessThanOrEqual(1);
+      await new Promise(r => setTimeout(r, 50));
+    }
+    expect(api.listCount(PODS)).toBe(lists);
+    const owners = replicas.filter(r => r.leases.watching().includes('c1'));
+    expect(owners).toHaveLength(1);
+    const [owner] = owners;
+    const other = replicas.find(r => r !== owner)!;
+    expect(owner.records).toBeGreaterThan(0);
+    expect(other.records).toBe(0);
+
+    // A replica that stops lets go at once: the other takes the cluster within the lease time.
+    await owner.stop();
+    await eventually(
+      () => expect(other.leases.watching()).toEqual(['c1']),
+      LEASE_MS,
+    );
+    await eventually(() => expect(api.openWatches(PODS)).toBe(1), 5_000);
+    await eventually(() => expect(other.records).toBeGreaterThan(0), 5_000);
+  });
+});
