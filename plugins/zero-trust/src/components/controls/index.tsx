@@ -18,10 +18,10 @@ import {
   SecretsDetailsView,
 } from './runtimeDetails';
 import { CisDetailsView, FlowsDetailsView } from './clusterDetails';
+import { ProvenanceDetailsView } from './provenanceDetails';
 
-// Until provenance has a view of its own, its details show field by field like an added control's.
 const VIEWS: {
-  [C in Exclude<ControlId, 'provenance'>]: ComponentType<{
+  [C in ControlId]: ComponentType<{
     details: ControlDetailsMap[C];
   }>;
 } = {
@@ -36,6 +36,7 @@ const VIEWS: {
   secrets: SecretsDetailsView,
   runtime: RuntimeDetailsView,
   identity: IdentityDetailsView,
+  provenance: ProvenanceDetailsView,
   flows: FlowsDetailsView,
   cis: CisDetailsView,
 };
