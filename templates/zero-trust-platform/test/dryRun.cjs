@@ -57,6 +57,17 @@ const base = {
   argocdNamespace: 'argocd',
   manageCilium: true,
   additionalExcludedNamespaces: [],
+  imageVerification: {
+    enabled: true,
+    branch: 'main',
+    workflow: '.github/workflows/ci.yaml',
+    services: [
+      {
+        repository: 'acme-shop/cartservice',
+        image: 'ghcr.io/acme-shop/cartservice',
+      },
+    ],
+  },
 };
 
 const CASES = [
@@ -78,6 +89,12 @@ const CASES = [
       awsRegion: 'eu-west-1',
       esoAwsRoleArn: 'arn:aws:iam::123456789012:role/external-secrets',
       manageCilium: false,
+      imageVerification: {
+        enabled: false,
+        branch: 'main',
+        workflow: '.github/workflows/ci.yaml',
+        services: [],
+      },
     },
   },
   {
@@ -117,6 +134,24 @@ const HOSTILE = [
     { additionalExcludedNamespaces: ['*'] },
   ],
   ['unknown platform', { clusterPlatform: 'openshift' }],
+  [
+    'image verification of a repository that is not owner/name',
+    {
+      imageVerification: {
+        ...base.imageVerification,
+        services: [{ repository: 'acme/../x', image: 'ghcr.io/acme/x' }],
+      },
+    },
+  ],
+  [
+    'image verification of an image with a tag',
+    {
+      imageVerification: {
+        ...base.imageVerification,
+        services: [{ repository: 'acme/x', image: 'ghcr.io/acme/x:1' }],
+      },
+    },
+  ],
 ];
 
 function staticChecks() {
@@ -256,8 +291,20 @@ function checkStack(caseId, values, dir) {
     assert.doesNotMatch(s, /:latest"/, `${file}: latest`);
   }
 
+  // Image provenance: verify-image-provenance, in Enforce, keyless by each service's workflow.
+  const verify = byKind('ClusterPolicy')
+    .map(([, o]) => o)
+    .filter(p => p.metadata.name === 'verify-image-provenance');
+  if (values.imageVerification.enabled) {
+    checkImageVerification(caseId, values, verify);
+  } else {
+    assert.deepEqual(verify, [], `${caseId}: image verification is off`);
+  }
+
   // Kyverno: the baseline's policies, every rule in Enforce, platform namespaces excluded.
-  const policies = byKind('ClusterPolicy').map(([, o]) => o);
+  const policies = byKind('ClusterPolicy')
+    .map(([, o]) => o)
+    .filter(p => p.metadata.name !== 'verify-image-provenance');
   assert.deepEqual(
     policies.map(p => p.metadata.name).sort(),
     [...POLICIES].sort(),
@@ -363,6 +410,57 @@ function checkStack(caseId, values, dir) {
     [{ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }],
     'kube-bench needs a default-deny NetworkPolicy without exceptions',
   );
+}
+
+/** The generated verify-image-provenance policy: one Enforce entry per service, pinned to it. */
+function checkImageVerification(caseId, values, policies) {
+  assert.equal(policies.length, 1, `${caseId}: verify-image-provenance`);
+  const [rule] = policies[0].spec.rules;
+  const excluded = rule.exclude.any.flatMap(a => a.resources.namespaces);
+  for (const ns of [
+    ...ALWAYS_EXCLUDED,
+    ...values.additionalExcludedNamespaces,
+  ]) {
+    assert.ok(
+      excluded.includes(ns),
+      `verify-image-provenance does not exclude ${ns}`,
+    );
+  }
+  const { branch, workflow, services } = values.imageVerification;
+  assert.equal(rule.verifyImages.length, services.length);
+  services.forEach((service, i) => {
+    const entry = rule.verifyImages[i];
+    const identity = {
+      issuer: 'https://token.actions.githubusercontent.com',
+      subject: `https://github.com/${service.repository}/${workflow}@refs/heads/${branch}`,
+      rekor: { url: 'https://rekor.sigstore.dev' },
+    };
+    assert.equal(entry.failureAction, 'Enforce');
+    assert.deepEqual(entry.imageReferences, [
+      `${service.image}:*`,
+      `${service.image}@*`,
+    ]);
+    assert.deepEqual(entry.attestors, [{ entries: [{ keyless: identity }] }]);
+    assert.deepEqual(
+      entry.attestations.map(a => a.type),
+      ['https://cyclonedx.org/bom', 'https://slsa.dev/provenance/v0.2'],
+    );
+    for (const a of entry.attestations) {
+      assert.deepEqual(a.attestors, [{ entries: [{ keyless: identity }] }]);
+    }
+    // The source the service template's CI writes into the provenance.
+    assert.deepEqual(entry.attestations[1].conditions, [
+      {
+        all: [
+          {
+            key: '{{ invocation.configSource.uri }}',
+            operator: 'Equals',
+            value: `git+https://github.com/${service.repository}@refs/heads/${branch}`,
+          },
+        ],
+      },
+    ]);
+  });
 }
 
 async function main() {

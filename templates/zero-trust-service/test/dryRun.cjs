@@ -472,6 +472,15 @@ function checkWorkspace(caseId, values, result, dir) {
   ]);
   assert.match(ci, /cosign sign --yes/);
   assert.match(ci, /cosign attest --yes --type cyclonedx/);
+  assert.match(
+    ci,
+    /cosign attest --yes --type slsaprovenance --predicate provenance\.json/,
+  );
+  // The provenance names the repository the keyless identity (this workflow) belongs to.
+  assert.match(
+    ci,
+    /SOURCE: git\+\$\{\{ github\.server_url \}\}\/\$\{\{ github\.repository \}\}@/,
+  );
   assert.match(ci, /kustomize" edit set image/);
   assert.match(
     ci,
