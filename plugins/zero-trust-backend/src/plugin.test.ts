@@ -105,6 +105,7 @@ describe('zero-trust backend plugin', () => {
     for (const route of [
       '/api/zero-trust/v1/clusters',
       '/api/zero-trust/v1/entities/component/default/cartservice/posture',
+      '/api/zero-trust/v1/entities/component/default/cartservice/history',
     ]) {
       const res = await request(server)
         .get(route)
@@ -142,10 +143,30 @@ describe('zero-trust backend plugin', () => {
 
   it('answers 403 when the permission policy denies zero-trust.posture.read', async () => {
     const server = await startBackend({ permission: AuthorizeResult.DENY });
+    for (const route of ['posture', 'history']) {
+      const res = await request(server)
+        .get(
+          `/api/zero-trust/v1/entities/component/default/cartservice/${route}`,
+        )
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(403);
+    }
+  });
+
+  it('has no posture history with one replica (nothing is stored)', async () => {
+    const server = await startBackend();
     const res = await request(server)
-      .get('/api/zero-trust/v1/entities/component/default/cartservice/posture')
+      .get('/api/zero-trust/v1/entities/component/default/cartservice/history')
       .set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      entityRef: 'component:default/cartservice',
+      items: [],
+    });
+    const nope = await request(server)
+      .get('/api/zero-trust/v1/entities/component/default/nope/history')
+      .set('Authorization', mockCredentials.user.header());
+    expect(nope.status).toBe(404);
   });
 
   it('rejects a malformed entity reference with 400', async () => {
