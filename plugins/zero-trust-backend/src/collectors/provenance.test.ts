@@ -7,6 +7,7 @@ import {
   imageVerificationRules,
   normalizeRepository,
   podImageVerification,
+  signerRepository,
   wildcardMatch,
 } from './lib/kyvernoImageVerification';
 
@@ -142,6 +143,20 @@ describe('kyvernoImageVerification', () => {
       ),
     ).toBe('https://github.com/o/r');
     expect(normalizeRepository('not a url')).toBeUndefined();
+    expect(
+      signerRepository({
+        kind: 'keyless',
+        subject:
+          'https://github.com/acme/*/.github/workflows/ci.yaml@refs/heads/main',
+      }),
+    ).toBeUndefined();
+    expect(
+      signerRepository({
+        kind: 'keyless',
+        subject:
+          'https://github.com/acme/cart/.github/workflows/ci.yaml@refs/tags/v*',
+      }),
+    ).toBe('https://github.com/acme/cart');
     expect(attestationKind('https://cyclonedx.org/bom')).toBe('sbom');
     expect(attestationKind('https://slsa.dev/provenance/v1')).toBe(
       'slsa-provenance',

@@ -382,7 +382,13 @@ export function normalizeRepository(value: string): string | undefined {
 /** The repository of a keyless signer's subject, when it is a CI workflow URL. */
 export function signerRepository(signer: Signer): string | undefined {
   if (signer.kind !== 'keyless' || !signer.subject) return undefined;
-  if (signer.subject.startsWith('/')) return undefined; // a regular expression
+  // A regular expression, or a Kyverno wildcard (`*`, `?`), names no single repository.
+  if (
+    signer.subject.startsWith('/') ||
+    /[*?]/.test(signer.subject.split('/.github/')[0])
+  ) {
+    return undefined;
+  }
   if (!signer.subject.includes('/.github/workflows/')) return undefined;
   return normalizeRepository(signer.subject);
 }
