@@ -74,6 +74,7 @@ step "unit + integration tests" env CI=true node "$ZT_ROOT"/.yarn/releases/yarn-
 step "benchmark smoke (bench --quick)" yarn_run workspace @zero-trust-k8s/plugin-zero-trust-backend bench --quick
 step "end-to-end (Chromium)" "$ZT_ROOT/scripts/e2e.sh"
 step "adoption test (README in a stock app)" "$ZT_ROOT/scripts/adoption-test.sh"
+step "UI benchmark smoke (bench:ui --quick)" yarn_run workspace app bench:ui --quick
 
 echo
 printf '%s\n' "${timings[@]}"
