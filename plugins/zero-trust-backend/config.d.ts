@@ -70,6 +70,38 @@ export interface Config {
       /** How often the watching replica records its clusters' postures (default 1 minute). */
       recordInterval?: HumanDuration | string;
     };
+    /**
+     * Hubble Relay of each cluster, for the `flows` control: its Observer gRPC API (Cilium's
+     * observer.proto, `GetFlows` filtered on the component's pods) is read when a page asks. A
+     * cluster without a Relay here shows the control as not installed.
+     */
+    hubble?: {
+      /** Relays by cluster name (as shown in evidence). */
+      relays?: {
+        [cluster: string]: {
+          /** `host:port` of the Relay's gRPC service, e.g. `hubble-relay.kube-system.svc:80`. */
+          address: string;
+          /** TLS towards the Relay (Cilium's `hubble.relay.tls.server`); plaintext when absent. */
+          tls?: {
+            /** PEM file of the CA that signed the Relay's certificate. */
+            caFile?: string;
+            /** PEM client certificate and key, when the Relay requires mutual TLS. */
+            certFile?: string;
+            keyFile?: string;
+            /** The name to check the Relay's certificate against (default: the address's host). */
+            serverName?: string;
+          };
+        };
+      };
+      /** How far back flows are read (default 15 minutes). */
+      window?: HumanDuration | string;
+      /** Timeout of one GetFlows call (default 10 seconds). */
+      timeout?: HumanDuration | string;
+      /** How long one read of a component's flows is reused (default 1 minute). */
+      cacheTime?: HumanDuration | string;
+      /** Most flows read per call (default 10000). */
+      maxFlows?: number;
+    };
     /** The posture history recorded with `replicas.enabled`. */
     history?: {
       /** Days an entry is kept before a scheduled task prunes it (default 30). */

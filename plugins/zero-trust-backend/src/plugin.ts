@@ -12,6 +12,7 @@ import {
 import { zeroTrustPermissions } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { createRouter } from './service/router';
 import { ClusterRegistry } from './service/ClusterRegistry';
+import { HubbleFlows, readHubbleSettings } from './hubble/HubbleFlows';
 import { PostureService } from './service/PostureService';
 import { readCollectorSettings } from './service/collectorSettings';
 import { KubernetesClusterAccess } from './sources/clusterAccess';
@@ -135,9 +136,12 @@ export const zeroTrustPlugin = createBackendPlugin({
             `Zero Trust backend reads ${clusters.sources().length} cluster(s)`,
           );
         });
+        // Recent flows from Hubble Relay, read per page view (zeroTrust.hubble).
+        const hubble = new HubbleFlows(readHubbleSettings(config));
         lifecycle.addShutdownHook(async () => {
           await replicas?.leases.stop();
           await clusters.stop();
+          hubble.close();
         });
         const posture = new PostureService(
           clusters,
@@ -146,6 +150,7 @@ export const zeroTrustPlugin = createBackendPlugin({
           logger,
           collectors,
           replicas?.shared,
+          hubble,
         );
         httpRouter.use(
           await createRouter({

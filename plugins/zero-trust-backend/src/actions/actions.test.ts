@@ -146,7 +146,7 @@ describe('Zero Trust actions', () => {
         credentials: alice,
       }),
     ).rejects.toThrow(
-      /^No firewall result for component:default\/adservice; the controls are mtls, authorization, .*, identity$/,
+      /^No firewall result for component:default\/adservice; the controls are mtls, authorization, .*, identity, provenance, flows, cis$/,
     );
   });
 

@@ -14,6 +14,7 @@ import { collectSecrets } from './secrets';
 import { collectRuntime } from './runtime';
 import { collectIdentity } from './identity';
 import { collectCis } from './cis';
+import { collectFlows } from './flows';
 import { collectProvenance } from './provenance';
 import {
   Collector,
@@ -36,6 +37,7 @@ export const BUILT_IN_COLLECTORS: ZeroTrustCollector[] = [
   builtIn('runtime', collectRuntime),
   builtIn('identity', collectIdentity),
   builtIn('provenance', collectProvenance),
+  builtIn('flows', collectFlows),
   builtIn('cis', collectCis),
 ];
 

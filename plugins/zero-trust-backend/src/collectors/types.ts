@@ -8,6 +8,7 @@ import {
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ClusterWorkloads } from '../service/resolveWorkloads';
 import { KindStatus, KubeObject } from '../sources/types';
+import type { FlowsInput } from '../hubble/flowsInput';
 
 /** Knobs of the collectors, from `zeroTrust.controls`. */
 export interface CollectorSettings {
@@ -32,6 +33,8 @@ export const DEFAULT_COLLECTOR_SETTINGS: CollectorSettings = {
 export interface CollectorContext extends ZeroTrustCollectorContext {
   workloads: ClusterWorkloads[];
   settings: CollectorSettings;
+  /** Hubble Relay's answers for the entity's pods, per cluster (the flows control). */
+  flows?: FlowsInput;
   /** The entity's `backstage.io/source-location` annotation (the provenance control compares it). */
   sourceLocation?: string;
 }

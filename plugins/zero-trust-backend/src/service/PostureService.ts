@@ -26,6 +26,9 @@ import { computePolicyDrift, hasDrift } from './policyDrift';
 import { ClusterWorkloads, resolveWorkloads } from './resolveWorkloads';
 import { aggregateSystemControls, componentRow } from './systemPosture';
 import type { SharedPostures } from '../store/SharedPostures';
+import { HubbleFlows } from '../hubble/HubbleFlows';
+import { declaredPeers } from '../hubble/declaredPeers';
+import { FlowsInput } from '../hubble/flowsInput';
 
 /** Computes postures from the cluster evidence the backend holds in memory. */
 export class PostureService {
@@ -37,6 +40,8 @@ export class PostureService {
     private readonly collectors = CollectorRegistry.withBuiltIns(),
     /** With several replicas: components' postures as their watching replica recorded them. */
     private readonly shared?: SharedPostures,
+    /** Hubble Relays per cluster, for the flows control (none configured: not installed). */
+    private readonly hubble?: HubbleFlows,
   ) {}
 
   /** A Component's posture, or a System's as the aggregate of its components. */
@@ -107,6 +112,7 @@ export class PostureService {
         {
           workloads,
           settings: this.settings,
+          flows: await this.flowsInput(entity, credentials, workloads),
           now: generatedAt,
           sourceLocation:
             entity.metadata.annotations?.['backstage.io/source-location'],
@@ -137,6 +143,43 @@ export class PostureService {
           name: o.metadata.name,
         })),
       ),
+    };
+  }
+
+  /**
+   * Hubble Relay's recent flows of the entity's pods per cluster, and the peers the catalog
+   * declares (read only when some Relay answered; a catalog failure leaves them unjudged).
+   */
+  private async flowsInput(
+    entity: Entity,
+    credentials: BackstageCredentials,
+    workloads: ClusterWorkloads[],
+  ): Promise<FlowsInput> {
+    const reads: FlowsInput['reads'] = {};
+    for (const w of workloads) {
+      reads[w.cluster.name] = this.hubble
+        ? await this.hubble.read(
+            w.cluster.name,
+            w.pods.map(p => `${p.metadata.namespace}/${p.metadata.name}`),
+          )
+        : { state: 'not-configured', flows: [] };
+    }
+    let peers: FlowsInput['declaredPeers'];
+    if (Object.values(reads).some(r => r.state === 'ok')) {
+      try {
+        peers = await declaredPeers(entity, this.catalog, credentials);
+      } catch (e) {
+        this.logger?.warn(
+          `Zero Trust: could not read the declared peers of ${stringifyEntityRef(
+            entity,
+          )} for the flows control: ${(e as Error).message}`,
+        );
+      }
+    }
+    return {
+      windowSeconds: this.hubble?.windowSeconds ?? 0,
+      reads,
+      declaredPeers: peers,
     };
   }
 

@@ -27,25 +27,7 @@ export async function declaredCallers(
   credentials: BackstageCredentials,
   trustDomain: string,
 ): Promise<DeclaredCaller[]> {
-  const self = stringifyEntityRef(entity);
-  const refs = new Set(
-    targets(entity, RELATION_DEPENDENCY_OF).filter(isComponent),
-  );
-  const apiRefs = targets(entity, RELATION_PROVIDES_API);
-  if (apiRefs.length > 0) {
-    const { items: apis } = await catalog.getEntitiesByRefs(
-      { entityRefs: apiRefs },
-      { credentials },
-    );
-    for (const api of apis) {
-      if (api) {
-        targets(api, RELATION_API_CONSUMED_BY)
-          .filter(isComponent)
-          .forEach(ref => refs.add(ref));
-      }
-    }
-  }
-  refs.delete(self);
+  const refs = await callerRefs(entity, catalog, credentials);
   if (refs.size === 0) {
     return [];
   }
@@ -69,4 +51,32 @@ export async function declaredCallers(
       }
     })
     .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+}
+
+/** The refs of the components the catalog says call this one (see {@link declaredCallers}). */
+export async function callerRefs(
+  entity: Entity,
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+): Promise<Set<string>> {
+  const self = stringifyEntityRef(entity);
+  const refs = new Set(
+    targets(entity, RELATION_DEPENDENCY_OF).filter(isComponent),
+  );
+  const apiRefs = targets(entity, RELATION_PROVIDES_API);
+  if (apiRefs.length > 0) {
+    const { items: apis } = await catalog.getEntitiesByRefs(
+      { entityRefs: apiRefs },
+      { credentials },
+    );
+    for (const api of apis) {
+      if (api) {
+        targets(api, RELATION_API_CONSUMED_BY)
+          .filter(isComponent)
+          .forEach(ref => refs.add(ref));
+      }
+    }
+  }
+  refs.delete(self);
+  return refs;
 }
