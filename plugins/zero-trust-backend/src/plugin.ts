@@ -116,7 +116,6 @@ export const zeroTrustPlugin = createBackendPlugin({
           scheduler,
           catalog,
           auth,
-          posture: () => posture,
         });
         const clusters = ClusterRegistry.fromConfig(
           config,
@@ -152,6 +151,7 @@ export const zeroTrustPlugin = createBackendPlugin({
           replicas?.shared,
           hubble,
         );
+        replicas?.recordWith(posture);
         httpRouter.use(
           await createRouter({
             httpAuth,

@@ -27,10 +27,14 @@ export async function startReplicas(deps: {
   scheduler: SchedulerService;
   catalog: CatalogService;
   auth: AuthService;
-  /** The posture service, created after the cluster registry the leases feed. */
-  posture: () => PostureComputer;
 }): Promise<
-  | { store: PostureStore; leases: ClusterLeases; shared: SharedPostures }
+  | {
+      store: PostureStore;
+      leases: ClusterLeases;
+      shared: SharedPostures;
+      /** The posture service to record with, created after the registry the leases feed. */
+      recordWith(posture: PostureComputer): void;
+    }
   | undefined
 > {
   const settings = readReplicaSettings(deps.config);
@@ -41,6 +45,7 @@ export async function startReplicas(deps: {
   )}`;
   const store = await PostureStore.create(deps.database);
   const shared = new SharedPostures(store, settings, replica);
+  let posture: PostureComputer | undefined;
   const leases = new ClusterLeases({
     scheduler,
     store,
@@ -48,10 +53,8 @@ export async function startReplicas(deps: {
     replica,
     settings,
     record: async cluster => {
-      const count = await shared.recordCluster(cluster, {
-        ...deps,
-        posture: deps.posture(),
-      });
+      if (!posture) return;
+      const count = await shared.recordCluster(cluster, { ...deps, posture });
       logger.debug(
         `Zero Trust: recorded ${count} posture(s) of cluster "${cluster}"`,
       );
@@ -70,5 +73,12 @@ export async function startReplicas(deps: {
     },
   });
   logger.info(`Zero Trust: replica ${replica} shares clusters through leases`);
-  return { store, leases, shared };
+  return {
+    store,
+    leases,
+    shared,
+    recordWith: p => {
+      posture = p;
+    },
+  };
 }
