@@ -26,6 +26,8 @@ import { Verdict, plural, worst } from './lib/status';
 import { workloadNameOf } from './lib/workloadName';
 import { Collector } from './types';
 
+const RANK: Record<Verdict, number> = { pass: 0, warn: 1, fail: 2 };
+
 const POLICY_KINDS = [
   { group: 'kyverno.io', kind: 'ClusterPolicy' },
   { group: 'kyverno.io', kind: 'Policy' },
@@ -159,7 +161,7 @@ export const collectProvenance: Collector<'provenance'> = ctx => {
         }/${digest ?? row.image}`;
         const previous = rows.get(key);
         // Replicas of one image: the worst pod speaks for them.
-        if (!previous || rank(row.status) > rank(previous.status)) {
+        if (!previous || RANK[row.status] > RANK[previous.status]) {
           rows.set(key, row);
         }
       }
@@ -219,10 +221,6 @@ export const collectProvenance: Collector<'provenance'> = ctx => {
     }: ${first.container} (${first.image}) ${first.reason}`,
   };
 };
-
-function rank(v: Verdict): number {
-  return v === 'fail' ? 2 : v === 'warn' ? 1 : 0;
-}
 
 /**
  * The forms Kyverno matches an image in (ImageInfo: `registry/path:tag` and
@@ -364,7 +362,8 @@ function judgeImage(f: ImageFacts): ProvenanceImage {
   const reportPassed = f.reportResults.some(r => r.result === 'pass');
   const audit =
     f.judged.length > 0 && f.judged.every(r => r.failureAction === 'Audit');
-  const mode = f.judged.length === 0 ? undefined : audit ? 'Audit' : 'Enforce';
+  let mode: 'Enforce' | 'Audit' | undefined;
+  if (f.judged.length > 0) mode = audit ? 'Audit' : 'Enforce';
   const signers = f.judged.flatMap(r => [
     ...r.signers,
     ...r.attestations.flatMap(a => a.signers),
@@ -378,14 +377,10 @@ function judgeImage(f: ImageFacts): ProvenanceImage {
       ...signers.map(signerRepository).filter((r): r is string => !!r),
     ]),
   ];
-  const verification: ProvenanceImage['verification'] =
-    f.outcome === 'pass'
-      ? 'verified'
-      : f.outcome === 'fail' || failed
-      ? 'failed'
-      : f.outcome === 'skip'
-      ? 'skipped'
-      : 'unverified';
+  let verification: ProvenanceImage['verification'] = 'unverified';
+  if (f.outcome === 'pass') verification = 'verified';
+  if (f.outcome === 'skip') verification = 'skipped';
+  if (f.outcome === 'fail' || failed) verification = 'failed';
   const row = {
     cluster: f.cluster,
     namespace: f.namespace,
@@ -395,7 +390,7 @@ function judgeImage(f: ImageFacts): ProvenanceImage {
     ...(f.digest ? { digest: f.digest } : {}),
     verified: verification === 'verified' && !failed,
     verification,
-    ...(mode ? { failureAction: mode as 'Enforce' | 'Audit' } : {}),
+    ...(mode ? { failureAction: mode } : {}),
     rules: f.judged.map(r => `${r.policy}/${r.rule}`),
     signers: dedupe(signers),
     sbom: sbom && verification === 'verified',

@@ -7,6 +7,10 @@
 import { KubeObject } from '../../sources/types';
 import { Json, list, obj, str } from './json';
 
+const regExp = (v: unknown) => (str(v) ? `/${v}/` : undefined);
+
+const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
 /**
  * The pod annotation Kyverno writes after verifying its images: a JSON object from image to
  * `pass`, `fail` or `skip` (api/kyverno/constants.go `AnnotationImageVerify`,
@@ -298,10 +302,6 @@ function pemFingerprint(pem: string): string {
   return `${body.slice(0, 8)}…${hash.toString(16).padStart(8, '0')}`;
 }
 
-const regExp = (v: unknown) => (str(v) ? `/${v}/` : undefined);
-
-const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
-
 /**
  * SBOM and SLSA provenance by predicate type: the URIs cosign writes for `--type cyclonedx`,
  * `spdx`/`spdxjson` and `slsaprovenance`/`slsaprovenance1` (cosign v3.1.2
@@ -343,11 +343,10 @@ function sourceRepositoriesOf(conditions: unknown): string[] {
       const key = str(c.key)?.replace(/^\{\{\s*|\s*\}\}$/g, '');
       if (!key || !SOURCE_FIELDS.includes(key)) continue;
       const operator = String(c.operator ?? '');
-      const values = ['Equals', 'Equal'].includes(operator)
-        ? [c.value]
-        : ['AnyIn', 'AllIn', 'In'].includes(operator)
-        ? list(c.value)
-        : [];
+      let values: unknown[] = [];
+      if (['Equals', 'Equal'].includes(operator)) values = [c.value];
+      else if (['AnyIn', 'AllIn', 'In'].includes(operator))
+        values = list(c.value);
       values
         .filter(isString)
         .map(normalizeRepository)

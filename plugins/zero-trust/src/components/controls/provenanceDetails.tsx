@@ -5,12 +5,14 @@ import {
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { SimpleTable } from '../shared/SimpleTable';
 
-const signerText = (s: ProvenanceSigner) =>
-  s.kind === 'keyless'
-    ? `keyless: ${s.subject ?? 'any subject'} (issuer ${s.issuer ?? 'any'})`
-    : s.key
-    ? `${s.kind}: ${s.key}`
-    : s.kind;
+const signerText = (s: ProvenanceSigner) => {
+  if (s.kind === 'keyless') {
+    return `keyless: ${s.subject ?? 'any subject'} (issuer ${
+      s.issuer ?? 'any'
+    })`;
+  }
+  return s.key ? `${s.kind}: ${s.key}` : s.kind;
+};
 
 const yesNo = (v: boolean) => (v ? 'verified' : 'none');
 
