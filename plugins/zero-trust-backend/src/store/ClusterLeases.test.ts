@@ -2,8 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { WATCHED_KINDS } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { configLocatorClusters } from '../__testUtils__/clusterAccess';
 import { FakeApiServer, eventually } from '../__testUtils__/FakeApiServer';
@@ -12,6 +14,7 @@ import {
   DEFAULT_LIVE_CLUSTER_OPTIONS,
   LiveClusterSource,
 } from '../sources/LiveClusterSource';
+import { ClusterSource } from '../sources/types';
 import { ClusterLeases } from './ClusterLeases';
 import { PostureStore } from './PostureStore';
 
@@ -142,5 +145,95 @@ describe('ClusterLeases', () => {
     );
     await eventually(() => expect(api.openWatches(PODS)).toBe(1), 5_000);
     await eventually(() => expect(other.records).toBeGreaterThan(0), 5_000);
+  });
+});
+
+// One lease run at a time, driven by hand: what a replica does when the scheduler gives it a run.
+describe('ClusterLeases runs', () => {
+  let store: PostureStore;
+  let run: (signal: AbortSignal) => Promise<void>;
+  let leases: ClusterLeases;
+  const source = {
+    name: 'c1',
+    type: 'live',
+    start: jest.fn(async () => {}),
+    stop: jest.fn(async () => {}),
+    health: () => ({ name: 'c1', kinds: [] }),
+  } as unknown as ClusterSource;
+
+  beforeEach(async () => {
+    jest.clearAllMocks();
+    const manager = DatabaseManager.fromConfig(
+      new ConfigReader({
+        backend: {
+          database: { client: 'better-sqlite3', connection: ':memory:' },
+        },
+      }),
+    );
+    store = await PostureStore.create(
+      manager.forPlugin('zero-trust', {
+        logger: mockServices.logger.mock(),
+        lifecycle: mockServices.lifecycle.mock(),
+      }),
+    );
+    const scheduler = mockServices.scheduler.mock({
+      scheduleTask: jest.fn(async task => {
+        expect(task).toMatchObject({
+          id: 'watch-cluster:c1',
+          scope: 'global',
+          timeout: { milliseconds: LEASE_MS },
+        });
+        run = task.fn as typeof run;
+      }),
+    });
+    leases = new ClusterLeases({
+      scheduler,
+      store,
+      logger: mockServices.logger.mock(),
+      replica: 'me',
+      settings: { leaseMs: LEASE_MS, recordMs: 60_000, retentionDays: 1 },
+      record: async () => {},
+    });
+    await leases.add(source);
+  });
+
+  afterEach(() => leases.stop());
+
+  it('lets the run go while another replica renews the cluster, and takes it once released', async () => {
+    await store.renewOwner('c1', 'other');
+    await run(AbortSignal.abort());
+    expect(source.start).not.toHaveBeenCalled();
+    expect(leases.watching()).toEqual([]);
+
+    await store.releaseOwner('c1', 'other');
+    await run(AbortSignal.abort());
+    expect(source.start).toHaveBeenCalledTimes(1);
+    expect(leases.watching()).toEqual(['c1']);
+    expect((await store.owner('c1'))?.replica).toBe('me');
+  });
+
+  it('keeps watching between its own runs, stops after the grace, and releases on stop', async () => {
+    await run(AbortSignal.abort());
+    await run(AbortSignal.abort()); // the next run: the same watch goes on
+    expect(source.start).toHaveBeenCalledTimes(1);
+    expect(source.stop).not.toHaveBeenCalled();
+
+    // No next run: the watch ends after the grace and the ownership is released.
+    await eventually(
+      () => expect(source.stop).toHaveBeenCalledTimes(1),
+      10_000,
+    );
+    await eventually(async () =>
+      expect(await store.owner('c1')).toBeUndefined(),
+    );
+    expect(leases.watching()).toEqual([]);
+
+    await run(AbortSignal.abort());
+    expect(leases.watching()).toEqual(['c1']);
+    await leases.stop();
+    expect(source.stop).toHaveBeenCalledTimes(2);
+    expect(await store.owner('c1')).toBeUndefined();
+    await run(AbortSignal.abort()); // a stopping replica takes nothing
+    expect(source.start).toHaveBeenCalledTimes(2);
   });
 });
