@@ -40,7 +40,7 @@ describe('NeedsAttention', () => {
     ).toBeInTheDocument();
     const others = screen.getByRole('list', { name: 'Other controls' });
     const items = within(others).getAllByRole('listitem');
-    expect(items).toHaveLength(11);
+    expect(items).toHaveLength(ZERO_TRUST_CONTROLS.length);
     const rollout = items.find(i => i.textContent?.includes('Progressive'))!;
     expect(
       within(rollout).getByRole('img', { name: 'status: not-applicable' }),

@@ -3,8 +3,10 @@ import {
   ControlResult,
   ControlStatus,
   EvidenceRef,
+  FlowRecord,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { formatLocation } from '../shared/format';
+import { formatPeer } from '../controls/clusterDetails';
 
 /** What is wrong with a failing or warning control: the object at fault and what to change. */
 export interface Attention {
@@ -278,6 +280,43 @@ export function attentionOf(result: ControlResult): Attention {
             /^\.$/,
             'Give the workload its own least-privilege ServiceAccount.',
           ),
+      };
+    }
+    case 'flows': {
+      const d = result.details;
+      const peer = (f: FlowRecord) =>
+        `${f.direction === 'ingress' ? 'from' : 'to'} ${formatPeer(f.peer)}${
+          f.port ? ` port ${f.port}` : ''
+        }`;
+      const dropped = d?.dropped ?? [];
+      const undeclared = d?.undeclared ?? [];
+      return {
+        objects: some([...dropped, ...undeclared].map(peer)),
+        fix: [
+          dropped.length
+            ? `Declare the dependency in the catalog and regenerate the policies if the dropped traffic is legitimate (${
+                dropped[0].dropReason ?? dropped[0].verdict
+              }), else find what sends it`
+            : '',
+          undeclared.length
+            ? `Declare the peer in the catalog (dependsOn, or the API it consumes) or narrow the policy that lets it through, ${GENERATE}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; ')
+          .concat('.')
+          .replace(/^\.$/, 'Read the Hubble Relay state below.'),
+      };
+    }
+    case 'cis': {
+      const failing = (result.details?.clusters ?? []).flatMap(c =>
+        c.checks.map(k => `${c.cluster}: ${k.source} ${k.id} ${k.title}`),
+      );
+      return {
+        objects: some(
+          failing.length ? failing : result.evidence.map(evidenceName),
+        ),
+        fix: "The cluster's operators fix its CIS findings (kube-bench and Trivy name the remediation of each check); nothing to change in this component.",
       };
     }
     default:
