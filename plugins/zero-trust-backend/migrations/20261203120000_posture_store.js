@@ -47,6 +47,10 @@ exports.up = async function up(knex) {
     table.string('cluster').primary().notNullable();
     table.string('replica').notNullable();
     table.bigInteger('renewed_at').notNullable();
+    table
+      .text('health')
+      .nullable()
+      .comment('ClusterHealth JSON, as the replica sees it');
   });
 };
 

@@ -160,6 +160,7 @@ export const zeroTrustPlugin = createBackendPlugin({
             posture,
             clusters,
             store: replicas?.store,
+            clusterHealth: replicas?.clusterHealth,
           }),
         );
         // The same answers for MCP clients and other plugins, behind the same permissions.

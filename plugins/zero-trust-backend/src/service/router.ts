@@ -8,6 +8,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  ClusterHealth,
   zeroTrustEvidenceExportPermission,
   zeroTrustPostureReadPermission,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
@@ -46,12 +47,15 @@ export interface RouterOptions {
   clusters: ClusterRegistry;
   /** The posture store of several replicas; without it the history is empty. */
   store?: PostureStore;
+  /** With several replicas: each cluster's health as the replica watching it sees it. */
+  clusterHealth?: (local: ClusterHealth[]) => Promise<ClusterHealth[]>;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, catalog, posture, clusters, store } = options;
+  const clusterHealth = options.clusterHealth ?? (async l => l);
   // Routes, parameters and responses are those of src/schema/openapi.yaml: the generated router
   // validates every request against it (a bad path or query parameter, or an unknown query
   // parameter, is an InputError, so 400 with the validator's message) and types the handlers.
@@ -91,7 +95,7 @@ export async function createRouter(
 
   router.get('/v1/clusters', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ items: clusters.list() });
+    res.json({ items: await clusterHealth(clusters.list()) });
   });
 
   router.get(

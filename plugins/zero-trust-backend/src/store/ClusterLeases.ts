@@ -104,7 +104,7 @@ export class ClusterLeases {
         cluster: name,
       });
     }
-    await store.renewOwner(name, replica);
+    await store.renewOwner(name, replica, source.health());
     await new Promise<void>(resolve => {
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => resolve(), { once: true });
@@ -140,7 +140,7 @@ export class ClusterLeases {
     };
     every(
       RENEW_MS,
-      () => store.renewOwner(name, replica),
+      () => store.renewOwner(name, replica, source.health()),
       'renewing the lease',
     );
     every(

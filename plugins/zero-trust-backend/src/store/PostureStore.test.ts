@@ -1,7 +1,10 @@
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  ClusterHealth,
+  EntityPosture,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 import { TestPostgres, startPostgres } from '../__testUtils__/postgres';
 import { PostureStore } from './PostureStore';
 
@@ -123,8 +126,10 @@ describe.each([
 
   it('records which replica watches a cluster until it lets go', async () => {
     await store.renewOwner('prod', 'a');
-    await store.renewOwner('prod', 'b');
-    expect((await store.owner('prod'))?.replica).toBe('b');
+    expect((await store.owner('prod'))?.health).toBeUndefined();
+    const health = { name: 'prod', source: 'live', healthy: true, errors: [] };
+    await store.renewOwner('prod', 'b', health as ClusterHealth);
+    expect(await store.owner('prod')).toMatchObject({ replica: 'b', health });
     await store.releaseOwner('prod', 'a'); // not the owner: no effect
     expect((await store.owner('prod'))?.replica).toBe('b');
     await store.releaseOwner('prod', 'b');

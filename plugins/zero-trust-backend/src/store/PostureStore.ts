@@ -2,7 +2,10 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  ClusterHealth,
+  EntityPosture,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 
 /** The plugin's knex client, as the database service gives it. */
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
@@ -134,10 +137,19 @@ export class PostureStore {
       .delete();
   }
 
-  /** Records that a replica watches a cluster now (taken or renewed). */
-  async renewOwner(cluster: string, replica: string): Promise<void> {
+  /** Records that a replica watches a cluster now (taken or renewed), with its health. */
+  async renewOwner(
+    cluster: string,
+    replica: string,
+    health?: ClusterHealth,
+  ): Promise<void> {
     await this.knex(OWNERS)
-      .insert({ cluster, replica, renewed_at: Date.now() })
+      .insert({
+        cluster,
+        replica,
+        renewed_at: Date.now(),
+        health: health ? JSON.stringify(health) : null,
+      })
       .onConflict('cluster')
       .merge();
   }
@@ -147,13 +159,19 @@ export class PostureStore {
     await this.knex(OWNERS).where({ cluster, replica }).delete();
   }
 
-  /** The replica that last said it watches a cluster, and when. */
+  /** The replica that last said it watches a cluster, when, and the health it saw. */
   async owner(
     cluster: string,
-  ): Promise<{ replica: string; renewedAt: Date } | undefined> {
+  ): Promise<
+    { replica: string; renewedAt: Date; health?: ClusterHealth } | undefined
+  > {
     const row = await this.knex(OWNERS).where({ cluster }).first();
     return row
-      ? { replica: row.replica, renewedAt: new Date(Number(row.renewed_at)) }
+      ? {
+          replica: row.replica,
+          renewedAt: new Date(Number(row.renewed_at)),
+          health: row.health ? JSON.parse(row.health) : undefined,
+        }
       : undefined;
   }
 }

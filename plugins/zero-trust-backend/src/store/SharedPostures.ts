@@ -5,7 +5,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
+import {
+  ClusterHealth,
+  EntityPosture,
+} from '@zero-trust-k8s/plugin-zero-trust-common';
 import { OWNER_FRESH_MS } from './ClusterLeases';
 import { PostureStore } from './PostureStore';
 import { ReplicaSettings } from './settings';
@@ -53,6 +56,38 @@ export class SharedPostures {
       source: 'store',
       recordedAt: stored.recordedAt.toISOString(),
     };
+  }
+
+  /**
+   * The health of the clusters as the replicas watching them see it: a live cluster this replica
+   * does not watch shows its owner's renewed health, or says that no replica watches it now.
+   */
+  async clusterHealth(
+    local: ClusterHealth[],
+    watchedHere: string[],
+  ): Promise<ClusterHealth[]> {
+    return Promise.all(
+      local.map(async health => {
+        if (health.source !== 'live' || watchedHere.includes(health.name)) {
+          return health;
+        }
+        const owner = await this.store.owner(health.name);
+        if (
+          owner?.health &&
+          Date.now() - owner.renewedAt.getTime() <= OWNER_FRESH_MS
+        ) {
+          return owner.health;
+        }
+        return {
+          ...health,
+          healthy: false,
+          errors: [
+            ...health.errors,
+            'No replica watches this cluster now: a replica takes it within zeroTrust.replicas.leaseTime',
+          ],
+        };
+      }),
+    );
   }
 
   /** Records the posture of every catalog Component with workloads in a cluster. */

@@ -8,6 +8,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ClusterHealth } from '@zero-trust-k8s/plugin-zero-trust-common';
 import { ClusterLeases } from './ClusterLeases';
 import { PostureStore } from './PostureStore';
 import { PostureComputer, SharedPostures } from './SharedPostures';
@@ -32,6 +33,8 @@ export async function startReplicas(deps: {
       store: PostureStore;
       leases: ClusterLeases;
       shared: SharedPostures;
+      /** Every cluster's health as the replica watching it sees it. */
+      clusterHealth(local: ClusterHealth[]): Promise<ClusterHealth[]>;
       /** The posture service to record with, created after the registry the leases feed. */
       recordWith(posture: PostureComputer): void;
     }
@@ -77,6 +80,7 @@ export async function startReplicas(deps: {
     store,
     leases,
     shared,
+    clusterHealth: local => shared.clusterHealth(local, leases.watching()),
     recordWith: p => {
       posture = p;
     },
