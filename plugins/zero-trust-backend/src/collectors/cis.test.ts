@@ -14,6 +14,7 @@ import {
 import { loadOne } from './__fixtures__/upstream/load';
 
 const kubeBench = loadOne('kube-bench-adapter/policy-report.yaml');
+const nirmata = loadOne('kube-bench-adapter/nirmata-clusterpolicyreport.yaml');
 const cisSpec = loadOne(
   'trivy-operator/clustercompliancereport-k8s-cis-1.23-spec.yaml',
 );
@@ -87,6 +88,7 @@ describe('the CIS report readers', () => {
 
   it("recognise the kube-bench adapter's reports and not Falco's", () => {
     expect(isKubeBenchReport(kubeBench)).toBe(true);
+    expect(isKubeBenchReport(nirmata)).toBe(true);
     expect(
       isKubeBenchReport(
         falcoPolicyReport('shop', [terminalShell('p', 'shop')]),
@@ -117,6 +119,33 @@ describe('the CIS report readers', () => {
 });
 
 describe('collectCis', () => {
+  it('reads the ClusterPolicyReport of the adapter the platform template runs', () => {
+    const r = run([nirmata]);
+    expect(r.status).toBe('warn');
+    expect(r.details!.clusters[0]).toMatchObject({
+      status: 'fail',
+      summary: 'test fails 11 CIS checks (kube-bench).',
+      kubeBench: {
+        report: 'ClusterPolicyReport kube-bench',
+        pass: 64,
+        fail: 11,
+        warn: 49,
+        skip: 0,
+      },
+    });
+    expect(r.details!.clusters[0].checks.map(c => [c.id, c.result])).toEqual([
+      ['1.1.9', 'warn'],
+      ['1.1.12', 'fail'],
+      ['1.2.5', 'fail'],
+    ]);
+    expect(r.evidence).toEqual([
+      expect.objectContaining({
+        kind: 'ClusterPolicyReport',
+        name: 'kube-bench',
+      }),
+    ]);
+  });
+
   it("lowers the cluster's failure to a warning on the component, as cluster context", () => {
     const r = run([kubeBench]);
     expect(r.status).toBe('warn');

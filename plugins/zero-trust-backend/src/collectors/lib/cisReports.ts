@@ -73,22 +73,27 @@ function check(c: Json, count: number): CisCheck {
 }
 
 /**
- * Whether a PolicyReport or ClusterPolicyReport holds kube-bench results written by the kube-bench
- * adapter of the Kubernetes Policy WG (github.com/kubernetes-sigs/wg-policy-prototypes,
- * policy-report/kube-bench-adapter/pkg/report/create.go): every result has `source: Kube Bench`
- * (`PolicyReportSource`; absent in the adapter's earlier reports) and the kube-bench check's fields
- * in `properties` (`index`, the check id, with `audit`, `remediation` and `test_info`).
+ * Whether a PolicyReport or ClusterPolicyReport holds kube-bench results written by a kube-bench
+ * adapter: Nirmata's (github.com/nirmata/kube-bench, pkg/report/create.go, the one the platform
+ * template runs) sets `source: kube-bench-adapter` on every result and annotates the report
+ * `app.kubernetes.io/managed-by: kube-bench-adapter`; the Kubernetes Policy WG's original
+ * (github.com/kubernetes-sigs/wg-policy-prototypes, policy-report/kube-bench-adapter) sets
+ * `source: Kube Bench`, and its earlier reports no source. All of them copy the kube-bench check
+ * into `properties` (`index`, the check id, with `audit`, `remediation` and `test_info`).
  */
 export function isKubeBenchReport(report: KubeObject): boolean {
   const results = list(report.results).map(obj);
+  const kubeBenchProperties = (r: Json) => {
+    const p = obj(r.properties);
+    return str(p.index) !== undefined && 'audit' in p && 'test_info' in p;
+  };
   return (
     results.length > 0 &&
     results.every(
       r =>
+        r.source === 'kube-bench-adapter' ||
         r.source === 'Kube Bench' ||
-        (str(obj(r.properties).index) !== undefined &&
-          'audit' in obj(r.properties) &&
-          'test_info' in obj(r.properties)),
+        kubeBenchProperties(r),
     )
   );
 }
