@@ -47,18 +47,18 @@ export function ProvenanceDetailsView({
         rows={images.map(i => [
           `${i.workload} ${i.container}: ${i.image}`,
           `${i.verification}${i.failureAction ? ` (${i.failureAction})` : ''}`,
-          i.signers.length ? i.signers.map(signerText).join('; ') : '—',
+          i.signers?.length ? i.signers.map(signerText).join('; ') : '—',
           yesNo(i.sbom),
           yesNo(i.slsaProvenance),
           i.sourceRepositories?.join(', ') ?? '—',
           `${i.status}: ${i.reason}`,
         ])}
       />
-      {details.rules.length > 0 && (
+      {(details.rules ?? []).length > 0 && (
         <Typography variant="body2" style={{ marginTop: 8 }}>
           Kyverno rules:{' '}
-          {details.rules
-            .map(r => `${r.policy}/${r.rule} (${r.failureAction})`)
+          {details
+            .rules!.map(r => `${r.policy}/${r.rule} (${r.failureAction})`)
             .join(', ')}
           .
         </Typography>
