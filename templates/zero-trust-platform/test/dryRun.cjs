@@ -381,27 +381,61 @@ function checkStack(caseId, values, dir) {
     values.secretStoreProvider,
   ]);
 
-  // kube-bench: a CronJob, restricted where it can be.
+  // kube-bench: the adapter's CronJob, and the kube-bench Job it creates (configmap.yaml),
+  // each restricted where it can be.
   const cron = byKind('CronJob')[0][1];
-  const pod = cron.spec.jobTemplate.spec.template.spec;
+  const adapterPod = cron.spec.jobTemplate.spec.template.spec;
+  const adapter = adapterPod.containers[0];
+  assert.match(
+    adapter.image,
+    /^ghcr\.io\/nirmata\/kube-bench-adapter:v\d+\.\d+\.\d+$/,
+  );
+  assert.equal(adapterPod.serviceAccountName, 'kube-bench-adapter');
+  assert.equal(adapterPod.securityContext.runAsNonRoot, true);
+  assert.equal(adapterPod.hostPID, undefined);
+  assert.ok(
+    adapter.args.includes('-custom-job-file=/etc/kube-bench-adapter/job.yaml'),
+  );
+  const configMap = byKind('ConfigMap')
+    .map(([, o]) => o)
+    .find(o => o.metadata.name === 'kube-bench-job');
+  const job = yaml.parse(configMap.data['job.yaml']);
+  assert.equal(job.kind, 'Job');
+  const pod = job.spec.template.spec;
   const c = pod.containers[0];
-  assert.match(c.image, /:v\d+\.\d+\.\d+$/);
-  assert.equal(c.securityContext.privileged, false);
-  assert.equal(c.securityContext.allowPrivilegeEscalation, false);
-  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
-  assert.deepEqual(c.securityContext.capabilities.drop, ['ALL']);
+  const image = adapter.args.find(a => a.startsWith('-kube-bench-image='));
+  assert.match(image, /:v\d+\.\d+\.\d+$/);
+  assert.equal(`-kube-bench-image=${c.image}`, image);
+  for (const sc of [c.securityContext, adapter.securityContext]) {
+    assert.equal(sc.privileged, false);
+    assert.equal(sc.allowPrivilegeEscalation, false);
+    assert.equal(sc.readOnlyRootFilesystem, true);
+    assert.deepEqual(sc.capabilities.drop, ['ALL']);
+  }
   assert.equal(pod.automountServiceAccountToken, false);
   assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
   for (const v of pod.volumes.filter(v => v.hostPath)) {
     const mount = c.volumeMounts.find(m => m.name === v.name);
     assert.equal(mount.readOnly, true, `${v.name} must be read-only`);
   }
+  // The adapter may write the ClusterPolicyReport and handle its Job, nothing else.
+  const roles = [...byKind('Role'), ...byKind('ClusterRole')]
+    .map(([, o]) => o)
+    .filter(o => o.metadata.name === 'kube-bench-adapter');
+  const resources = roles.flatMap(r => r.rules.flatMap(x => x.resources));
+  assert.deepEqual([...new Set(resources)].sort(), [
+    'clusterpolicyreports',
+    'jobs',
+    'pods',
+    'pods/log',
+  ]);
   // A missed run is skipped after its deadline, not started days later.
   assert.ok(
     cron.spec.startingDeadlineSeconds > 0,
     'no startingDeadlineSeconds',
   );
-  // Its namespace denies everything, both ways, with no allow rule.
+  // Its namespace denies everything, both ways, with no allow rule; only the adapter may reach
+  // the API server.
   const benchPolicies = byKind('NetworkPolicy')
     .map(([, o]) => o)
     .filter(o => o.metadata.namespace === 'kube-bench');
@@ -409,6 +443,20 @@ function checkStack(caseId, values, dir) {
     benchPolicies.map(o => o.spec),
     [{ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }],
     'kube-bench needs a default-deny NetworkPolicy without exceptions',
+  );
+  const benchCilium = byKind('CiliumNetworkPolicy')
+    .map(([, o]) => o)
+    .filter(o => o.metadata.namespace === 'kube-bench');
+  assert.deepEqual(
+    benchCilium.map(o => o.spec),
+    [
+      {
+        endpointSelector: {
+          matchLabels: { 'app.kubernetes.io/name': 'kube-bench-adapter' },
+        },
+        egress: [{ toEntities: ['kube-apiserver'] }],
+      },
+    ],
   );
 }
 

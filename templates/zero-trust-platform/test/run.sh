@@ -11,8 +11,8 @@
 #     starting deadline and its pods are covered by a NetworkPolicy that targets them;
 #  3. every rendered manifest is server-side applied into a real kube-apiserver with the
 #     upstream CRDs (the test-cluster harness): the API server's own validation of the
-#     ClusterPolicies, Istio policies, Cilium policies, ClusterSecretStore, Argo CD objects and
-#     the kube-bench CronJob.
+#     ClusterPolicies, Istio policies, Cilium policies, ClusterSecretStore, Argo CD objects, the
+#     kube-bench adapter's CronJob and RBAC, and the kube-bench Job it creates.
 #
 # Usage: templates/zero-trust-platform/test/run.sh [output-dir]   (default: a temp dir)
 set -uo pipefail
@@ -70,8 +70,24 @@ if bin="$("$harness/build.sh")" && crds="$("$harness/fetch-crds.sh")"; then
     printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n' "$n" >"$ns/$n.yaml"
   done
   args=(--data-dir "$out/cluster" --crds "$crds" --apply "$ns")
+  i=0
   for stack in "$out"/*/security-stack; do
     args+=(--apply "$stack")
+    # The kube-bench Job the adapter creates lives in a ConfigMap; apply it as a Job too, for the
+    # API server's validation. Jobs are immutable: one name per stack.
+    i=$((i + 1))
+    jobs="$out/kube-bench-jobs-$i"
+    mkdir -p "$jobs"
+    node -e '
+      const yaml = require("yaml");
+      const fs = require("fs");
+      const cm = yaml.parse(fs.readFileSync(process.argv[1], "utf8"));
+      const job = yaml.parse(cm.data["job.yaml"]);
+      job.metadata.name = process.argv[2];
+      fs.writeFileSync(process.argv[3], yaml.stringify(job));
+    ' "$stack/kube-bench/configmap.yaml" "kube-bench-validate-$i" "$jobs/job.yaml" ||
+      fail "could not read the kube-bench Job of ${stack#"$out"/}"
+    args+=(--apply "$jobs")
   done
   log="$out/harness.log"
   "$bin" "${args[@]}" >"$log" 2>&1 &
