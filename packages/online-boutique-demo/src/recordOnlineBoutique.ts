@@ -15,6 +15,7 @@ import {
   kubeRequest,
 } from '@zero-trust-k8s/test-cluster';
 import { falcoReadSensitiveFile } from './falcosidekick';
+import { kubeBenchReport } from './kubeBench';
 import { EXAMPLE_DIR, RBAC_DIR } from './paths';
 import { loadScans, trivyReports } from './trivyOperator';
 
@@ -60,7 +61,7 @@ export async function startOnlineBoutiqueCluster(
 
 /**
  * Lets the producers bring the demo to the state it shows, adds the reports of the producers that
- * cannot run here (Trivy Operator, falcosidekick), and returns every object the backend reads in
+ * cannot run here (Trivy Operator, falcosidekick, the kube-bench adapter), and returns every object the backend reads in
  * the demo's namespaces, as the API server returns them (managed fields left out).
  */
 export async function recordOnlineBoutique(
@@ -158,7 +159,9 @@ export async function recordOnlineBoutique(
   log('stamping the ExternalSecrets’ refresh with the recording time');
   await stampExternalSecretRefresh(kc, new Date());
 
-  log('adding the reports of Trivy Operator and falcosidekick');
+  log(
+    'adding the reports of Trivy Operator, falcosidekick and the kube-bench adapter',
+  );
   const scans = loadScans(path.join(EXAMPLE_DIR, 'scans'));
   const replicaSets = (
     await apps.listReplicaSetForAllNamespaces()
@@ -182,6 +185,7 @@ export async function recordOnlineBoutique(
       ),
     ),
     falcoReadSensitiveFile(adservice, new Date()),
+    kubeBenchReport(),
   ];
   for (const report of reports) {
     await cluster.apply(report, FIELD_MANAGER);
