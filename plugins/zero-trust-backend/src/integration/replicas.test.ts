@@ -211,16 +211,20 @@ describe('several replicas sharing one database', () => {
       .set('Authorization', mockCredentials.user.header());
     expect(bad.status).toBe(400);
 
-    // The owner stops: the other takes the cluster within the lease time (it records the posture
-    // again, which only a watching replica does), and watches it alone.
+    // The owner stops: the other takes the cluster within the lease time (its own watch has
+    // synced), watches it alone, and records the posture again, which only a watching replica does.
     const stoppedAt = Date.now();
     await owner.stop();
+    await eventually(async () => {
+      const health = await demoHealth(other.server);
+      expect(health.errors).toEqual([]);
+      expect(synced(health)).toBe('synced');
+    }, LEASE_MS);
+    await eventually(async () => expect(await openWatches()).toBe(1), 5_000);
     await eventually(async () => {
       const p = await posture(other.server);
       expect(p.source).toBe('store');
       expect(Date.parse(p.recordedAt!)).toBeGreaterThan(stoppedAt);
-    }, LEASE_MS);
-    expect(await openWatches()).toBe(1);
-    expect(synced(await demoHealth(other.server))).toBe('synced');
+    }, 30_000);
   });
 });
