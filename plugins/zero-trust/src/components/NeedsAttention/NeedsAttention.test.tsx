@@ -136,3 +136,54 @@ describe('attentionOf', () => {
     ]);
   });
 });
+
+describe('NeedsAttention on a System failing the CIS benchmark', () => {
+  it("names the cluster's failing checks, where its components only warn", async () => {
+    const cis = {
+      control: 'cis',
+      status: 'fail',
+      summary: 'kind fails 11 CIS checks (kube-bench).',
+      evidence: [],
+      details: {
+        clusters: [
+          {
+            cluster: 'kind',
+            status: 'fail',
+            summary: 'kind fails 11 CIS checks (kube-bench).',
+            checks: [
+              {
+                source: 'kube-bench',
+                id: '1.1.12',
+                title:
+                  'Ensure that the etcd data directory ownership is set to etcd:etcd (Automated)',
+                result: 'fail',
+              },
+            ],
+          },
+        ],
+      },
+    } as ControlResult;
+    const system: EntityPosture = {
+      ...onlineBoutique,
+      controls: [cis],
+      components: [
+        {
+          entityRef: 'component:default/adservice',
+          score: 89,
+          controls: [
+            { control: 'cis', status: 'warn', summary: '', evidence: 1 },
+          ],
+        },
+      ],
+    };
+    await renderInTestApp(<NeedsAttention posture={system} />, {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    const region = screen.getByRole('region', { name: 'Needs attention' });
+    const row = region.querySelector('#zt-cis')!.closest('tr')!;
+    expect(row).toHaveTextContent(
+      'kind: kube-bench 1.1.12 Ensure that the etcd data directory ownership is set to etcd:etcd (Automated)',
+    );
+    expect(row).toHaveTextContent(/nothing to change in this component/);
+  });
+});
