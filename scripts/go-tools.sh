@@ -11,6 +11,10 @@
 #   argo-rollouts  the Argo Rollouts controller, from tools/argo-rollouts (a wrapper module too)
 #   kube-score     `go install github.com/zegl/kube-score/cmd/kube-score@<pinned>`: an outside judge of
 #                  the generated overlays (PDB, topology spread, probes, ephemeral storage)
+#   oci-fixture    tools/oci-fixture: a local OCI registry (go-containerregistry's pkg/registry) on
+#                  127.0.0.1 holding an image signed and attested with cosign's Go module, for the
+#                  image provenance integration test; its go.mod pins cosign and go-containerregistry
+#                  to the versions tools/kyverno resolves, so it reuses Kyverno's caches
 # A wrapper module's binaries are rebuilt only when its go.mod/go.sum change (a stamp holds their
 # hash). ZT_GO_TOOLS="kustomize kwok" limits the set. ZT_GO_TOOLS_CHECK=1 builds nothing: it exits
 # 3 if a tool is missing or not at the pinned version (tests use it to find the tools without
@@ -25,7 +29,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KUSTOMIZE_VERSION="v5.8.1"
 KWOK_VERSION="v0.8.0"
 KUBE_SCORE_VERSION="v1.20.0"
-tools="${ZT_GO_TOOLS:-kustomize kwok kyverno kyverno-controllers argo-rollouts kube-score}"
+tools="${ZT_GO_TOOLS:-kustomize kwok kyverno kyverno-controllers argo-rollouts kube-score oci-fixture}"
 check_only="${ZT_GO_TOOLS_CHECK:-}"
 stale=""
 
@@ -127,7 +131,8 @@ for tool in $tools; do
       ;;
     argo-rollouts) build_wrapper argo-rollouts tools/argo-rollouts rollouts-controller github.com/argoproj/argo-rollouts/cmd/rollouts-controller ;;
     kube-score) install_kube_score ;;
-    *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kwok kyverno kyverno-controllers argo-rollouts kube-score)"; exit 2 ;;
+    oci-fixture) build_wrapper oci-fixture tools/oci-fixture oci-fixture . ;;
+    *) log "unknown tool '$tool' in ZT_GO_TOOLS (known: kustomize kwok kyverno kyverno-controllers argo-rollouts kube-score oci-fixture)"; exit 2 ;;
   esac
 done
 if [ -n "$stale" ]; then
