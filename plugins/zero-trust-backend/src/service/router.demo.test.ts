@@ -67,6 +67,41 @@ describe('posture, SBOM, vulnerability and evidence routes on the demo', () => {
     expect(res.body.drift.declaredNotAllowed).toEqual([]);
   });
 
+  it("shows the cluster's CIS benchmark: a warning on a component, the failure on the System", async () => {
+    const component = control(
+      (await get('component/default/cartservice/posture')).body,
+      'cis',
+    );
+    expect(component.status).toBe('warn');
+    expect(component.summary).toBe(
+      "demo fails 11 CIS checks (kube-bench). Cluster context: shown as a warning, not this component's fault.",
+    );
+    expect(component.details.clusters[0].kubeBench).toEqual({
+      report: 'ClusterPolicyReport kube-bench',
+      pass: 64,
+      fail: 11,
+      warn: 49,
+      skip: 0,
+    });
+    const system = control(
+      (await get('system/default/online-boutique/posture')).body,
+      'cis',
+    );
+    expect(system.status).toBe('fail');
+    expect(system.summary).toBe('demo fails 11 CIS checks (kube-bench).');
+  });
+
+  it('shows observed flows as not installed: the demo configures no Hubble Relay', async () => {
+    const flows = control(
+      (await get('component/default/cartservice/posture')).body,
+      'flows',
+    );
+    expect(flows).toMatchObject({
+      status: 'not-installed',
+      summary: 'No Hubble Relay configured for demo (zeroTrust.hubble.relays).',
+    });
+  });
+
   it('shows no drift where policies and catalog agree (cartservice)', async () => {
     const res = await get('component/default/cartservice/posture');
     expect(res.body.drift).toMatchObject({
