@@ -50,23 +50,27 @@ const CONTROLS = [
   'secrets',
   'runtime',
   'identity',
+  'provenance',
+  'flows',
+  'cis',
 ];
 
 // examples/online-boutique/README.md, "Deliberate findings": everything else passes, or has
-// nothing to judge (n/a: no Rollout, no ExternalSecret).
+// nothing to judge (n/a: no Rollout, no ExternalSecret), or no producer (n/i: not installed, no
+// Hubble Relay).
 const EXPECTED = `
-service                mtls authorization segmentation admission sbom vulnerabilities rollout gitops secrets runtime identity
-adservice              pass pass          pass         fail      pass warn            n/a     pass   n/a     warn    pass
-cartservice            pass pass          pass         pass      pass pass            n/a     pass   pass    pass    pass
-checkoutservice        pass pass          pass         pass      warn warn            pass    pass   n/a     pass    pass
-currencyservice        pass warn          pass         pass      pass warn            n/a     fail   n/a     pass    pass
-emailservice           pass pass          pass         pass      pass warn            n/a     pass   pass    pass    pass
-frontend               warn pass          pass         fail      pass pass            n/a     pass   n/a     pass    pass
-loadgenerator          pass fail          pass         fail      pass warn            n/a     warn   n/a     pass    pass
-paymentservice         pass pass          pass         pass      pass warn            n/a     pass   fail    pass    pass
-productcatalogservice  pass warn          pass         pass      pass pass            n/a     pass   n/a     pass    pass
-recommendationservice  pass pass          pass         pass      pass warn            n/a     pass   n/a     pass    fail
-shippingservice        pass pass          pass         pass      pass pass            n/a     pass   n/a     pass    pass
+service                mtls authorization segmentation admission sbom vulnerabilities rollout gitops secrets runtime identity provenance flows cis
+adservice              pass pass          pass         fail      pass warn            n/a     pass   n/a     warn    pass fail       n/i   warn
+cartservice            pass pass          pass         pass      pass pass            n/a     pass   pass    pass    pass fail       n/i   warn
+checkoutservice        pass pass          pass         pass      warn warn            pass    pass   n/a     pass    pass fail       n/i   warn
+currencyservice        pass warn          pass         pass      pass warn            n/a     fail   n/a     pass    pass fail       n/i   warn
+emailservice           pass pass          pass         pass      pass warn            n/a     pass   pass    pass    pass fail       n/i   warn
+frontend               warn pass          pass         fail      pass pass            n/a     pass   n/a     pass    pass fail       n/i   warn
+loadgenerator          pass fail          pass         fail      pass warn            n/a     warn   n/a     pass    pass fail       n/i   warn
+paymentservice         pass pass          pass         pass      pass warn            n/a     pass   fail    pass    pass fail       n/i   warn
+productcatalogservice  pass warn          pass         pass      pass pass            n/a     pass   n/a     pass    pass fail       n/i   warn
+recommendationservice  pass pass          pass         pass      pass warn            n/a     pass   n/a     pass    fail fail       n/i   warn
+shippingservice        pass pass          pass         pass      pass pass            n/a     pass   n/a     pass    pass fail       n/i   warn
 `;
 
 const entities = boutiqueEntities();
@@ -144,7 +148,12 @@ describe('the backend against a real API server', () => {
         Object.fromEntries(
           CONTROLS.map((c, i) => [
             c,
-            statuses[i] === 'n/a' ? 'not-applicable' : statuses[i],
+            (
+              { 'n/a': 'not-applicable', 'n/i': 'not-installed' } as Record<
+                string,
+                string
+              >
+            )[statuses[i]] ?? statuses[i],
           ]),
         ),
       ]),
