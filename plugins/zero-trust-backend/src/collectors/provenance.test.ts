@@ -340,6 +340,35 @@ describe('collectProvenance', () => {
     );
   });
 
+  it('reads a namespaced Policy only for its own namespace, named namespace/name as reports name it', () => {
+    const policy = structuredClone(keyedAuditPolicy);
+    policy.kind = 'Policy';
+    policy.metadata.namespace = 'test-verify-images';
+    (policy.spec as any).rules[0].verifyImages[0].failureAction = undefined;
+    (policy.spec as any).validationFailureActionOverrides = [
+      { action: 'Enforce', namespaces: ['test-*'] },
+    ];
+    const [rule] = imageVerificationRules([policy]);
+    expect(rule).toMatchObject({
+      policy: 'test-verify-images/keyed-basic-policy',
+      policyKey: 'test-verify-images/keyed-basic-policy',
+      namespace: 'test-verify-images',
+      failureAction: 'Enforce',
+    });
+    const pod = labelled(auditPod, {
+      'kyverno.io/verify-images':
+        '{"ghcr.io/kyverno/test-verify-image:signed":"pass"}',
+    });
+    expect(run([policy, pod]).details!.images[0]).toMatchObject({
+      verification: 'verified',
+      failureAction: 'Enforce',
+      rules: ['test-verify-images/keyed-basic-policy/keyed-basic-rule'],
+    });
+    const elsewhere = structuredClone(pod);
+    elsewhere.metadata.namespace = 'other';
+    expect(run([policy, elsewhere]).details!.images[0].rules).toEqual([]);
+  });
+
   it('says when Kyverno is not installed or its policies may not be read', () => {
     const pod = labelled(zuluPod);
     expect(

@@ -88,8 +88,9 @@ export const collectProvenance: Collector<'provenance'> = ctx => {
   for (const w of ctx.workloads) {
     const policies = [
       ...w.cluster.objects('kyverno.io', 'ClusterPolicy'),
-      ...w.namespaces.flatMap(ns =>
-        w.cluster.objects('kyverno.io', 'Policy', ns.metadata.name),
+      // A Policy covers its own namespace: read those of the namespaces the pods run in.
+      ...[...new Set(w.pods.map(p => p.metadata.namespace ?? ''))].flatMap(ns =>
+        w.cluster.objects('kyverno.io', 'Policy', ns),
       ),
     ];
     const rules = imageVerificationRules(policies);
