@@ -13,11 +13,17 @@ import {
 // The paging and filtering of the SBOM and vulnerability routes: pure functions on the route's
 // types, shared by the backend and by anything that needs the same semantics (tests, benchmarks).
 
-const includes = (value: string | undefined, filter: string | undefined) =>
-  !filter ||
-  (value ?? '')
-    .toLocaleLowerCase('en-US')
-    .includes(filter.toLocaleLowerCase('en-US'));
+/**
+ * A case-insensitive substring test. `toLowerCase` maps case as `toLocaleLowerCase('en-US')` did
+ * (English has no locale-specific rules) at a fraction of the cost: over a 10,000-component SBOM the
+ * locale variant took 60-110 ms of every filtered /sbom request (UI benchmark, README).
+ */
+const matcher = (filter: string | undefined) => {
+  if (!filter) return () => true;
+  const needle = filter.toLowerCase();
+  return (value: string | undefined) =>
+    (value ?? '').toLowerCase().includes(needle);
+};
 
 /** A filtered page of components, in a stable order (image, then name). @public */
 export function sbomPage(
@@ -26,12 +32,15 @@ export function sbomPage(
   images: SbomPage['images'],
   query: Required<Pick<SbomQuery, 'offset' | 'limit'>> & SbomQuery,
 ): SbomPage {
+  const name = matcher(query.name);
+  const type = matcher(query.type);
+  const license = matcher(query.license);
   const matching = components
     .filter(
       c =>
-        includes(c.name, query.name) &&
-        includes(c.type, query.type) &&
-        (!query.license || c.licenses.some(l => includes(l, query.license))),
+        name(c.name) &&
+        type(c.type) &&
+        (!query.license || c.licenses.some(license)),
     )
     .sort(
       (a, b) =>

@@ -122,6 +122,7 @@ const sbomReport = (rsName: string, rsUid: string, tag: string) =>
   );
 
 const page = { offset: 0, limit: 100 };
+const nginx = { selector: 'app=nginx' };
 
 describe('route lists and controls count the same reports', () => {
   const nginxReport = () =>
@@ -186,6 +187,27 @@ describe('route lists and controls count the same reports', () => {
     expect(control.notes).toEqual([
       'SbomReport default/replicaset-nginx-6d4cf56db6-nginx is for index.docker.io/library/nginx:1.16, which no pod of this workload runs: not counted.',
     ]);
+  });
+
+  it('reads a report once per report object, and a changed report (a new object) again', () => {
+    const report = sbomReport('nginx-7c5ddbdf54', 'uid-rs-canary', '1.17');
+    const objects = [deployment, ...stable(0), ...canary, report];
+    const first = sbomComponents(contextFor(objects, nginx).workloads);
+    const again = sbomComponents(contextFor(objects, nginx).workloads);
+    expect(again).toEqual(first);
+    expect(again[0]).toBe(first[0]);
+
+    // A watch event or a snapshot reload brings a new object: its components are read anew.
+    const changed = structuredClone(report);
+    (changed.report as any).components.components[0].name = 'openssl-3.5';
+    const reread = sbomComponents(
+      contextFor([deployment, ...stable(0), ...canary, changed], nginx)
+        .workloads,
+    );
+    expect(reread.map(c => c.name)).toEqual(['openssl-3.5']);
+    expect(sbomComponents(contextFor(objects, nginx).workloads)[0]).toBe(
+      first[0],
+    );
   });
 
   it('keeps every report of a workload no pod runs, and one whose image cannot be read', () => {
