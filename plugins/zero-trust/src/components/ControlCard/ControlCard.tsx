@@ -9,7 +9,7 @@ import {
   ControlResult,
   controlTitle,
 } from '@zero-trust-k8s/plugin-zero-trust-common';
-import { ReactNode, useEffect, useState } from 'react';
+import { ReactNode, useEffect, useMemo, useState } from 'react';
 import { useLocation } from 'react-router-dom';
 import { ControlStatusChip } from '../ControlStatusChip';
 import { ControlDetails } from '../controls';
@@ -79,10 +79,38 @@ export function ControlCard(props: {
   useEffect(() => {
     if (targeted) setExpanded(true);
   }, [targeted]);
-  const help =
-    result.status === 'not-installed' || result.status === 'forbidden'
-      ? stateHelp(result.control, props.clusters)
-      : [];
+  const { clusters, kubernetesTab, children } = props;
+  // The card re-renders on every URL change (the hash above); its details only when their data does.
+  const details = useMemo(() => {
+    const help =
+      result.status === 'not-installed' || result.status === 'forbidden'
+        ? stateHelp(result.control, clusters)
+        : [];
+    return (
+      <>
+        {help.length > 0 && (
+          <Alert severity="info" style={{ marginBottom: 8 }}>
+            {help.map(h => (
+              <div key={h}>{h}</div>
+            ))}
+          </Alert>
+        )}
+        <ControlDetails result={result} />
+        {children}
+        {result.notes?.map(n => (
+          <Typography
+            key={n}
+            variant="caption"
+            component="p"
+            color="textSecondary"
+          >
+            {n}
+          </Typography>
+        ))}
+        <EvidenceList result={result} kubernetesTab={kubernetesTab} />
+      </>
+    );
+  }, [result, clusters, kubernetesTab, children]);
   const title = controlTitle(result);
   return (
     <section id={id} aria-label={`${title} control`}>
@@ -103,26 +131,7 @@ export function ControlCard(props: {
           </div>
         </AccordionSummary>
         <AccordionDetails style={{ display: 'block' }}>
-          {help.length > 0 && (
-            <Alert severity="info" style={{ marginBottom: 8 }}>
-              {help.map(h => (
-                <div key={h}>{h}</div>
-              ))}
-            </Alert>
-          )}
-          <ControlDetails result={result} />
-          {props.children}
-          {result.notes?.map(n => (
-            <Typography
-              key={n}
-              variant="caption"
-              component="p"
-              color="textSecondary"
-            >
-              {n}
-            </Typography>
-          ))}
-          <EvidenceList result={result} kubernetesTab={props.kubernetesTab} />
+          {details}
         </AccordionDetails>
       </Accordion>
     </section>

@@ -394,6 +394,29 @@ describe('ZeroTrustContent', () => {
     expect(screen.queryByText('Policies and catalog agree.')).toBeNull();
   });
 
+  it('a search in the SBOM viewer fetches the SBOM only, not the posture or the vulnerabilities again', async () => {
+    const mocks = api({ getPosture: jest.fn(async () => currencyservice) });
+    await renderWith(mocks);
+    await screen.findByText('Score: 59/100', {}, { timeout: 10_000 });
+    await waitFor(() => expect(mocks.getVulnerabilities).toHaveBeenCalled());
+    const vulnerabilityCalls = (mocks.getVulnerabilities as jest.Mock).mock
+      .calls.length;
+    fireEvent.change(screen.getByLabelText('Search components'), {
+      target: { value: 'netbase' },
+    });
+    // After the debounce the search goes into the URL, which re-renders the whole tab.
+    await waitFor(
+      () =>
+        expect(mocks.getSbom).toHaveBeenLastCalledWith(
+          expect.anything(),
+          expect.objectContaining({ name: 'netbase' }),
+        ),
+      { timeout: 5_000 },
+    );
+    expect(mocks.getVulnerabilities).toHaveBeenCalledTimes(vulnerabilityCalls);
+    expect(mocks.getPosture).toHaveBeenCalledTimes(1);
+  });
+
   it('shows the backend error', async () => {
     await renderWith({
       getPosture: async () => {

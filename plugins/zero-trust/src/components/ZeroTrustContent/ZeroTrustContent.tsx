@@ -8,6 +8,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
 import { EntityPosture } from '@zero-trust-k8s/plugin-zero-trust-common';
+import { useMemo } from 'react';
 import { useLocation } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { zeroTrustApiRef } from '../../api';
@@ -108,14 +109,33 @@ export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
   const { entity } = useEntity();
   const api = useApi(zeroTrustApiRef);
   const { focusRing } = useFocusRingStyles();
-  const ref = getCompoundEntityRef(entity);
+  // One object per entity: the cards fetch again when their entity prop changes identity.
+  const { kind, namespace, name } = getCompoundEntityRef(entity);
+  const ref = useMemo(
+    () => ({ kind, namespace, name }),
+    [kind, namespace, name],
+  );
   const kubernetesTab = useKubernetesTabLink(entity, props.kubernetesTabPath);
   const tabPath = useTabPath(useEntityPageUrl()(entity));
   const { value, loading, error } = useAsync(
     () => api.getPosture(ref),
-    [api, ref.kind, ref.namespace, ref.name],
+    [api, ref],
   );
   useScrollToHash(Boolean(value));
+  // The URL changes with every filter of a card (useUrlFilters), which re-renders this tab: the
+  // sections are rebuilt only when their data changes, so a filter re-renders its own card only.
+  const sections = useMemo(
+    () =>
+      value && (
+        <TabSections
+          entity={ref}
+          posture={value}
+          kubernetesTab={kubernetesTab}
+          tabPath={tabPath}
+        />
+      ),
+    [value, ref, kubernetesTab, tabPath],
+  );
 
   if (loading) {
     return <Progress />;
@@ -123,10 +143,23 @@ export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
-  const posture = value!;
-  const unknown = posture.controls.filter(c => c.status === 'unknown').length;
   return (
     <Grid container spacing={3} className={focusRing}>
+      {sections}
+    </Grid>
+  );
+}
+
+function TabSections(props: {
+  entity: CompoundEntityRef;
+  posture: EntityPosture;
+  kubernetesTab?: string;
+  tabPath: string;
+}) {
+  const { posture, entity: ref, kubernetesTab, tabPath } = props;
+  const unknown = posture.controls.filter(c => c.status === 'unknown').length;
+  return (
+    <>
       <Grid item xs={12}>
         <ClusterAlerts clusters={posture.clusters} />
         {unknown > 0 && (
@@ -154,6 +187,6 @@ export function ZeroTrustContent(props: ZeroTrustContentProps = {}) {
       <Grid item xs={12}>
         <EvidenceMatrix posture={posture} kubernetesTab={kubernetesTab} />
       </Grid>
-    </Grid>
+    </>
   );
 }
