@@ -274,7 +274,9 @@ async function measure(page: Page, side: Side): Promise<Sample> {
       .filter(e =>
         e.name.includes(`/sbom?name=${encodeURIComponent(search)}&`),
       );
-    const r = requests[requests.length - 1];
+    const r = requests[requests.length - 1] as
+      | PerformanceResourceTiming
+      | undefined;
     if (!r) throw new Error(`no /sbom request for "${search}"`);
     return {
       attention: m.attention!,
