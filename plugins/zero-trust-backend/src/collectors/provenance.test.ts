@@ -7,6 +7,7 @@ import {
   imageVerificationRules,
   normalizeRepository,
   podImageVerification,
+  regExpRepository,
   signerRepository,
   wildcardMatch,
 } from './lib/kyvernoImageVerification';
@@ -41,6 +42,73 @@ const run = (
     ...contextFor(objects, options),
     sourceLocation: options.sourceLocation,
   });
+
+// The keyless identity templates/zero-trust-platform generates (policies/kyverno/
+// verify-image-provenance.yaml, rendered for acme-shop/cart.service, workflow ci.yaml, branch
+// main): the workflow at the branch or at a v* tag, anchored and regex-escaped.
+const TEMPLATE_SUBJECT_REGEXP =
+  '^https://github\\.com/acme-shop/cart\\.service/\\.github/workflows/ci\\.yaml@refs/(?:heads/main|tags/v[^/]*)$';
+const CART = 'https://github.com/acme-shop/cart.service';
+
+/** The verify-image-provenance policy that template generates, for the zulu image. */
+function templatePolicy(sources: string[]) {
+  const attestors = [
+    {
+      entries: [
+        {
+          keyless: {
+            issuer: 'https://token.actions.githubusercontent.com',
+            subjectRegExp: TEMPLATE_SUBJECT_REGEXP,
+            rekor: { url: 'https://rekor.sigstore.dev' },
+          },
+        },
+      ],
+    },
+  ];
+  return obj(
+    'kyverno.io/v1',
+    'ClusterPolicy',
+    'verify-image-provenance',
+    undefined,
+    {
+      spec: {
+        rules: [
+          {
+            name: 'verify-signature-and-provenance',
+            match: { any: [{ resources: { kinds: ['Pod'] } }] },
+            verifyImages: [
+              {
+                imageReferences: [
+                  'ghcr.io/kyverno/zulu:*',
+                  'ghcr.io/kyverno/zulu@*',
+                ],
+                failureAction: 'Enforce',
+                attestors,
+                attestations: [
+                  { type: 'https://cyclonedx.org/bom', attestors },
+                  {
+                    type: 'https://slsa.dev/provenance/v0.2',
+                    attestors,
+                    conditions: [
+                      {
+                        any: sources.map(value => ({
+                          key: '{{ invocation.configSource.uri }}',
+                          operator: 'Equals',
+                          value,
+                        })),
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    },
+  );
+}
 
 describe('kyvernoImageVerification', () => {
   it('reads the verify-images annotation Kyverno wrote, and refuses what Kyverno would not parse', () => {
@@ -162,6 +230,158 @@ describe('kyvernoImageVerification', () => {
       'slsa-provenance',
     );
     expect(attestationKind('https://example.com/custom')).toBe('other');
+  });
+  it('names the repository an anchored subjectRegExp pins, and none for a regexp that may admit another', () => {
+    expect(regExpRepository(TEMPLATE_SUBJECT_REGEXP)).toBe(CART);
+    expect(
+      regExpRepository(
+        '^https://github\\.com/acme/cart/\\.github/workflows/.+',
+      ),
+    ).toBe('https://github.com/acme/cart');
+    // A | inside a class or group after the workflow path does not widen the repository.
+    expect(
+      regExpRepository(
+        '^https://github\\.com/acme/cart/\\.github/workflows/(ci|cd)[|]\\.yaml$',
+      ),
+    ).toBe('https://github.com/acme/cart');
+    for (const wider of [
+      // Kyverno's own shapes (v1.19.1 test/conformance/chainsaw/verify-images/clusterpolicy/
+      // standard/sigstore-attestation-verification-regexp/policy.yaml, and the
+      // keyless-attestation-regexp one below): unanchored, so any SAN containing it matches.
+      'https://github.com/vishal-chdhry/artifact-attestation-example/.github/workflows/.+',
+      '.*@refs/heads/main',
+      // Anchored, but an unescaped dot admits githubXcom.
+      '^https://github.com/acme/cart/.github/workflows/ci.yaml',
+      // A top-level alternative admits anything.
+      '^https://github\\.com/acme/cart/\\.github/workflows/ci\\.yaml$|.*',
+      // The repository itself is a pattern: a group, a quantifier, a class escape.
+      '^https://github\\.com/acme/(cart|evil)/\\.github/workflows/ci\\.yaml',
+      '^https://github\\.com/acme/carts?/\\.github/workflows/ci\\.yaml',
+      '^https://github\\.com/acme/cart\\w*/\\.github/workflows/ci\\.yaml',
+      '^https://github\\.com/acme/cart[0-9]/\\.github/workflows/ci\\.yaml',
+      // Flags before ^ (case-insensitive), and a path that is not owner/name.
+      '(?i)^https://github\\.com/acme/cart/\\.github/workflows/ci\\.yaml',
+      '^https://github\\.com/acme/cart/x/\\.github/workflows/ci\\.yaml',
+      '^https://github\\.com/acme/\\.github/workflows/ci\\.yaml',
+      // Unbalanced: Go would not compile it.
+      '^https://github\\.com/acme/cart/\\.github/workflows/(ci\\.yaml',
+      '^',
+    ]) {
+      expect([wider, regExpRepository(wider)]).toEqual([wider, undefined]);
+    }
+    // Kyverno's keyless-attestation-regexp policy, as read from its own test data.
+    const [slsa] = imageVerificationRules([slsaPolicy]);
+    expect(signerRepository(slsa.attestations[0].signers[0])).toBeUndefined();
+  });
+
+  it('reads the template’s subjectRegExp identities and the v* tag source, conservatively', () => {
+    const [rule] = imageVerificationRules([
+      templatePolicy([
+        `git+${CART}@refs/heads/main`,
+        `git+${CART}@refs/tags/v*`,
+      ]),
+    ]);
+    expect(rule.signers).toEqual([
+      {
+        kind: 'keyless',
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: `/${TEMPLATE_SUBJECT_REGEXP}/`,
+      },
+    ]);
+    expect(signerRepository(rule.signers[0])).toBe(CART);
+    expect(rule.attestations.map(a => a.sourceRepositories)).toEqual([
+      [],
+      [CART],
+    ]);
+    const sources = (conditions: unknown[]) =>
+      imageVerificationRules([
+        obj('kyverno.io/v1', 'ClusterPolicy', 'p', undefined, {
+          spec: {
+            rules: [
+              {
+                name: 'r',
+                verifyImages: [
+                  {
+                    imageReferences: ['*'],
+                    attestations: [
+                      { type: 'https://slsa.dev/provenance/v0.2', conditions },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+      ])[0].attestations[0].sourceRepositories;
+    const uri = (value: string, key = '{{ invocation.configSource.uri }}') => ({
+      key,
+      operator: 'Equals',
+      value,
+    });
+    // An `any` whose other condition is not about the source pins nothing.
+    expect(
+      sources([
+        {
+          any: [
+            uri(`git+${CART}@refs/heads/main`),
+            uri('https://github.com/x', '{{ builder.id }}'),
+          ],
+        },
+      ]),
+    ).toEqual([]);
+    // A Kyverno wildcard in the repository names none; one in the ref is fine.
+    expect(
+      sources([
+        { all: [uri('git+https://github.com/acme-shop/*@refs/heads/main')] },
+      ]),
+    ).toEqual([]);
+    expect(
+      sources([
+        {
+          all: [
+            uri('https://github.com/x', '{{ builder.id }}'),
+            uri(`git+${CART}@refs/tags/v*`),
+          ],
+        },
+      ]),
+    ).toEqual([CART]);
+    // A subject and a subjectRegExp together are alternatives: both must name the repository.
+    const both = (subjectRegExp: string) =>
+      imageVerificationRules([
+        obj('kyverno.io/v1', 'ClusterPolicy', 'p', undefined, {
+          spec: {
+            rules: [
+              {
+                name: 'r',
+                verifyImages: [
+                  {
+                    imageReferences: ['*'],
+                    attestors: [
+                      {
+                        entries: [
+                          {
+                            keyless: {
+                              issuer:
+                                'https://token.actions.githubusercontent.com',
+                              subject: `${CART}/.github/workflows/ci.yaml@refs/heads/main`,
+                              subjectRegExp,
+                            },
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+      ])[0].signers[0];
+    expect(both('.*')).toMatchObject({
+      subject: `${CART}/.github/workflows/ci.yaml@refs/heads/main or /.*/`,
+    });
+    expect(signerRepository(both('.*'))).toBeUndefined();
+    expect(signerRepository(both(TEMPLATE_SUBJECT_REGEXP))).toBe(CART);
   });
 });
 
@@ -381,5 +601,49 @@ describe('collectProvenance', () => {
     });
     expect(forbidden.status).toBe('forbidden');
     expect(forbidden.summary).toContain('grant get/list/watch');
+  });
+  it('passes an image the platform template’s policy verified (branch or v* tag), and warns when a rule also admits another repository', () => {
+    const pod = labelled(zuluPod, {
+      'kyverno.io/verify-images': `{"ghcr.io/kyverno/zulu@${ZULU_DIGEST}":"pass"}`,
+    });
+    const source = { sourceLocation: `url:${CART}/tree/main/` };
+    const r = run(
+      [
+        templatePolicy([
+          `git+${CART}@refs/heads/main`,
+          `git+${CART}@refs/tags/v*`,
+        ]),
+        pod,
+      ],
+      source,
+    );
+    expect(r.status).toBe('pass');
+    expect(r.details!.images[0]).toMatchObject({
+      failureAction: 'Enforce',
+      sbom: true,
+      slsaProvenance: true,
+      sourceRepositories: [CART],
+      signers: [
+        {
+          kind: 'keyless',
+          issuer: 'https://token.actions.githubusercontent.com',
+          subject: `/${TEMPLATE_SUBJECT_REGEXP}/`,
+        },
+      ],
+    });
+    const widened = run(
+      [
+        templatePolicy([
+          `git+${CART}@refs/heads/main`,
+          'git+https://github.com/acme-shop/fork@refs/heads/main',
+        ]),
+        pod,
+      ],
+      source,
+    );
+    expect(widened.status).toBe('warn');
+    expect(widened.details!.images[0].reason).toBe(
+      'is verified, but its rules also admit provenance from https://github.com/acme-shop/fork.',
+    );
   });
 });

@@ -66,8 +66,8 @@ interface ReportResult {
  * Per image: fail when no rule covers it, Kyverno's outcome is `fail` or `skip`, a report result
  * of a covering rule fails, Kyverno never verified it, or the provenance's repository differs
  * from the entity's; warn when it was verified but only by Audit-mode rules (an unsigned image
- * would have run too), without an SBOM or SLSA provenance attestation, or with no repository
- * pinned; pass otherwise. The control is the worst image.
+ * would have run too), without an SBOM or SLSA provenance attestation, with no repository
+ * pinned, or when its rules also admit another repository; pass otherwise. The control is the worst image.
  */
 export const collectProvenance: Collector<'provenance'> = ctx => {
   const gated = gateOnKinds('provenance', ctx, POLICY_KINDS);
@@ -454,6 +454,18 @@ function judgeImage(f: ImageFacts): ProvenanceImage {
       `has provenance from ${repositories.join(
         ', ',
       )}, not from the entity's source ${f.entitySource}.`,
+    );
+  }
+  // A rule that also admits another repository's provenance does not vouch for this one's.
+  const others = f.entitySource
+    ? repositories.filter(r => r !== f.entitySource)
+    : [];
+  if (others.length) {
+    return result(
+      'warn',
+      `is verified, but its rules also admit provenance from ${others.join(
+        ', ',
+      )}.`,
     );
   }
   if (audit) {

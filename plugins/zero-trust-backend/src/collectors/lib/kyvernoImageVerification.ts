@@ -9,6 +9,9 @@ import { Json, list, obj, str } from './json';
 
 const regExp = (v: unknown) => (str(v) ? `/${v}/` : undefined);
 
+/** Joins a keyless `subject` and `subjectRegExp` set together in {@link Signer.subject}. */
+const SUBJECT_OR = ' or ';
+
 const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 /**
@@ -121,7 +124,10 @@ export interface Signer {
   key?: string;
   /** Keyless: the OIDC issuer (`issuer`, or `issuerRegExp` as `/re/`). */
   issuer?: string;
-  /** Keyless: the certificate subject, e.g. the CI workflow (`subject`, or `subjectRegExp` as `/re/`). */
+  /**
+   * Keyless: the certificate subject, e.g. the CI workflow (`subject`, or `subjectRegExp` as
+   * `/re/`, or `<subject> or /re/` when both are set).
+   */
   subject?: string;
 }
 
@@ -259,11 +265,18 @@ function signersOf(attestorSet: unknown): Signer[] {
     if (entry.keys) return [keySigner(obj(entry.keys))];
     if (entry.keyless) {
       const k = obj(entry.keyless);
+      const subject = str(k.subject);
+      const subjectRegExp = regExp(k.subjectRegExp);
       return [
         {
           kind: 'keyless' as const,
           issuer: str(k.issuer) ?? regExp(k.issuerRegExp),
-          subject: str(k.subject) ?? regExp(k.subjectRegExp),
+          // Both set: Kyverno's cosign verifier admits a certificate that matches either
+          // (pkg/image/verifiers/cpol/cosign/cosign.go `matchCertificateData`).
+          subject:
+            subject && subjectRegExp
+              ? `${subject}${SUBJECT_OR}${subjectRegExp}`
+              : subject ?? subjectRegExp,
         },
       ];
     }
@@ -338,22 +351,41 @@ const SOURCE_FIELDS = [
 
 function sourceRepositoriesOf(conditions: unknown): string[] {
   const found = new Set<string>();
+  // Every block must hold (pkg/engine/internal/imageverifier.go `verifyAttestations`
+  // evaluates each), all of an `all`, one of an `any`: an `any` pins only when each of its
+  // conditions does, since the one that holds may be another.
   for (const block of list(conditions).map(obj)) {
-    for (const c of [...list(block.all), ...list(block.any)].map(obj)) {
-      const key = str(c.key)?.replace(/^\{\{\s*|\s*\}\}$/g, '');
-      if (!key || !SOURCE_FIELDS.includes(key)) continue;
-      const operator = String(c.operator ?? '');
-      let values: unknown[] = [];
-      if (['Equals', 'Equal'].includes(operator)) values = [c.value];
-      else if (['AnyIn', 'AllIn', 'In'].includes(operator))
-        values = list(c.value);
-      values
-        .filter(isString)
-        .map(normalizeRepository)
-        .forEach(r => r && found.add(r));
-    }
+    for (const c of list(block.all))
+      conditionRepositories(c).forEach(r => found.add(r));
+    const any = list(block.any).map(conditionRepositories);
+    if (any.every(r => r.length > 0)) any.flat().forEach(r => found.add(r));
   }
   return [...found];
+}
+
+/**
+ * The repositories one condition pins the source to, none when it does not. Equals and In match
+ * their values as wildcards (pkg/engine/variables/operator/equal.go, in.go: ext/wildcard): a
+ * value with `*` or `?` before its `@ref` names no repository.
+ */
+function conditionRepositories(condition: unknown): string[] {
+  const c = obj(condition);
+  const key = str(c.key)?.replace(/^\{\{\s*|\s*\}\}$/g, '');
+  if (!key || !SOURCE_FIELDS.includes(key)) return [];
+  const operator = String(c.operator ?? '');
+  let values: unknown[] = [];
+  if (['Equals', 'Equal'].includes(operator)) values = [c.value];
+  else if (['AnyIn', 'AllIn', 'In'].includes(operator)) values = list(c.value);
+  const strings = values.filter(isString);
+  const repositories = strings
+    .map(v =>
+      /[*?]/.test(v.split('@')[0]) ? undefined : normalizeRepository(v),
+    )
+    .filter((r): r is string => !!r);
+  // One value that names no repository (a wildcard, not a URL) may admit any.
+  return strings.length > 0 && repositories.length === strings.length
+    ? repositories
+    : [];
 }
 
 /**
@@ -378,18 +410,91 @@ export function normalizeRepository(value: string): string | undefined {
   return v;
 }
 
-/** The repository of a keyless signer's subject, when it is a CI workflow URL. */
+/**
+ * The repository of a keyless signer's subject, when it is a CI workflow URL or a
+ * `subjectRegExp` that admits only workflows of one repository ({@link regExpRepository}). A
+ * `subject` and a `subjectRegExp` together name one only when both name the same.
+ */
 export function signerRepository(signer: Signer): string | undefined {
   if (signer.kind !== 'keyless' || !signer.subject) return undefined;
-  // A regular expression, or a Kyverno wildcard (`*`, `?`), names no single repository.
+  const repositories = signer.subject.split(SUBJECT_OR).map(subjectRepository);
+  return repositories.every(r => r && r === repositories[0])
+    ? repositories[0]
+    : undefined;
+}
+
+const WORKFLOWS = '/.github/workflows/';
+
+function subjectRepository(subject: string): string | undefined {
+  if (subject.length > 2 && subject.startsWith('/') && subject.endsWith('/')) {
+    return regExpRepository(subject.slice(1, -1));
+  }
+  // A Kyverno wildcard (`*`, `?`) in the repository names no single one.
+  if (/[*?]/.test(subject.split('/.github/')[0])) return undefined;
+  if (!subject.includes(WORKFLOWS)) return undefined;
+  return normalizeRepository(subject);
+}
+
+/**
+ * The repository a keyless `subjectRegExp` pins, when every subject it admits is a workflow of
+ * that one repository. Kyverno matches it with Go's `regexp.MatchString`, unanchored, against
+ * the certificate's SANs (pkg/image/verifiers/cpol/cosign/cosign.go `matchCertificateData`;
+ * sigstore-go's SAN matcher for bundles), so only this shape qualifies: `^` first, no top-level
+ * `|`, and a literal start (plain characters and backslash-escaped punctuation, before the
+ * first other metacharacter; a character a quantifier follows is not literal) that reaches
+ * `https://<host>/<owner>/<repo>/.github/workflows/`. Anything else, such as Kyverno's own
+ * unanchored `https://github\.com/slsa-framework/.../generator_container_slsa3\.yml@.+`, names
+ * none: the control then says no repository is pinned rather than guess.
+ */
+export function regExpRepository(re: string): string | undefined {
+  if (!re.startsWith('^') || hasTopLevelAlternation(re)) return undefined;
+  let literal = '';
+  for (let i = 1; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') {
+      const next = re[i + 1];
+      // \d, \w, \pL, \Q…\E, \x41, \1 … are classes or special, not the character.
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
+      literal += next;
+      i++;
+    } else if ('*+?{'.includes(c)) {
+      literal = literal.slice(0, -1);
+      break;
+    } else if ('.[]()|^$'.includes(c)) {
+      break;
+    } else {
+      literal += c;
+    }
+  }
+  const at = literal.indexOf(WORKFLOWS);
   if (
-    signer.subject.startsWith('/') ||
-    /[*?]/.test(signer.subject.split('/.github/')[0])
+    at < 0 ||
+    !/^https?:\/\/[^/]+\/[^/]+\/[^/]+$/.test(literal.slice(0, at))
   ) {
     return undefined;
   }
-  if (!signer.subject.includes('/.github/workflows/')) return undefined;
-  return normalizeRepository(signer.subject);
+  return normalizeRepository(literal.slice(0, at + WORKFLOWS.length));
+}
+
+/** Whether a regular expression has a `|` outside every group and class, or is unbalanced. */
+function hasTopLevelAlternation(re: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') i++;
+    else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      // A `]` first in the class (after an optional `^`) is a literal.
+      if (re[i + 1] === '^') i++;
+      if (re[i + 1] === ']') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth <= 0) return true;
+  }
+  return depth !== 0 || inClass;
 }
 
 /**
