@@ -48,6 +48,33 @@ describe('SnapshotClusterSource', () => {
     expect(source.health().errors).toHaveLength(2);
   });
 
+  it('reports a document whose aliases expand too far as an error, and reads the rest', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-snapshot-'));
+    const tens = (ref: string) => `[${Array(10).fill(ref).join(', ')}]`;
+    fs.writeFileSync(
+      path.join(dir, 'aliases.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata: {name: laughs, namespace: x}',
+        `a: &a ${tens('lol')}`,
+        `b: &b ${tens('*a')}`,
+        `c: &c ${tens('*b')}`,
+        `d: ${tens('*c')}`,
+        '---',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: {name: a, namespace: x}',
+        '',
+      ].join('\n'),
+    );
+    const source = SnapshotClusterSource.fromDirectory('s', dir);
+    expect(source.objects('', 'Pod').map(p => p.metadata.name)).toEqual(['a']);
+    expect(source.health().errors).toEqual([
+      expect.stringMatching(/^aliases\.yaml: .*alias/i),
+    ]);
+  });
+
   const write = (files: Record<string, string>) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-snapshot-'));
     for (const [name, text] of Object.entries(files)) {

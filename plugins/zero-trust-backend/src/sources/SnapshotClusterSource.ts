@@ -79,7 +79,14 @@ export class SnapshotClusterSource implements ClusterSource {
           problem(file, doc.errors[0].message);
           continue;
         }
-        const value = doc.toJS();
+        let value;
+        try {
+          value = doc.toJS();
+        } catch (e) {
+          // The parser refuses a document whose aliases expand too far (yaml's maxAliasCount).
+          problem(file, (e as Error).message);
+          continue;
+        }
         const items =
           typeof value?.kind === 'string' &&
           value.kind.endsWith('List') &&
