@@ -15,7 +15,7 @@ import {
   LiveClusterSource,
 } from '../sources/LiveClusterSource';
 import { ClusterSource } from '../sources/types';
-import { ClusterLeases } from './ClusterLeases';
+import { ClusterLeases, OWNER_FRESH_MS } from './ClusterLeases';
 import { PostureStore } from './PostureStore';
 
 jest.setTimeout(120_000);
@@ -159,6 +159,7 @@ describe('ClusterLeases runs', () => {
   let store: PostureStore;
   let run: (signal: AbortSignal) => Promise<void>;
   let scheduled: unknown;
+  let scheduler: ReturnType<typeof mockServices.scheduler.mock>;
   let leases: ClusterLeases;
   const source = {
     name: 'c1',
@@ -183,7 +184,7 @@ describe('ClusterLeases runs', () => {
         lifecycle: mockServices.lifecycle.mock(),
       }),
     );
-    const scheduler = mockServices.scheduler.mock({
+    scheduler = mockServices.scheduler.mock({
       scheduleTask: jest.fn(async task => {
         scheduled = task;
         run = task.fn as typeof run;
@@ -244,5 +245,29 @@ describe('ClusterLeases runs', () => {
     expect(await store.owner('c1')).toBeUndefined();
     await run(AbortSignal.abort()); // a stopping replica takes nothing
     expect(source.start).toHaveBeenCalledTimes(2);
+  });
+
+  it('ends the run of an owner silent for a whole lease time, as the scheduler janitor would', async () => {
+    // Renewed within the lease time: the owner is alive and its run is left alone.
+    await store.renewOwner('c1', 'other');
+    await new Promise(r => setTimeout(r, LEASE_MS / 2));
+    expect(scheduler.cancelTask).not.toHaveBeenCalled();
+
+    // Silent for longer, and no longer fresh (it died holding the run's lock): the run is ended,
+    // through the scheduler.
+    await eventually(
+      () =>
+        expect(scheduler.cancelTask).toHaveBeenCalledWith('watch-cluster:c1'),
+      OWNER_FRESH_MS + 5_000,
+    );
+    expect(source.start).not.toHaveBeenCalled();
+    // The next run, whichever replica gets it, is taken: the owner's renewal is stale.
+    await run(AbortSignal.abort());
+    expect(leases.watching()).toEqual(['c1']);
+
+    // A replica ends no run of a cluster it watches itself.
+    scheduler.cancelTask.mockClear();
+    await new Promise(r => setTimeout(r, 3_000));
+    expect(scheduler.cancelTask).not.toHaveBeenCalled();
   });
 });

@@ -15,6 +15,8 @@ export const OWNER_FRESH_MS = 3 * RENEW_MS;
  */
 const GRACE_MS = 5 * CLAIM_POLL_MS;
 
+const taskId = (cluster: string) => `watch-cluster:${cluster}`;
+
 interface Watch {
   source: ClusterSource;
   timers: NodeJS.Timeout[];
@@ -28,13 +30,15 @@ interface Watch {
  * cluster's entities every `recordInterval`. Between two runs the watching replica keeps its watch
  * for a short grace and usually takes the next run; another replica that takes it meanwhile sees
  * the owner's fresh renewal in the store and lets the run go, so the API server never sees two
- * watches. A replica that stops releases its clusters at once; one that dies loses them when its
- * run's lock expires (`leaseTime`) and the scheduler's janitor frees it.
+ * watches. A replica that stops releases its clusters at once. One that dies keeps its run's lock
+ * until the scheduler's janitor frees it, a minute after it expired at worst; the other replicas
+ * end that run sooner (see `endDeadRun`).
  */
 export class ClusterLeases {
   private readonly sources = new Map<string, ClusterSource>();
   private readonly scheduled = new Set<string>();
   private readonly watches = new Map<string, Watch>();
+  private readonly deadRunChecks = new Map<string, NodeJS.Timeout>();
   private stopping = false;
 
   constructor(
@@ -55,8 +59,17 @@ export class ClusterLeases {
     this.sources.set(source.name, source);
     if (this.scheduled.has(source.name)) return;
     this.scheduled.add(source.name);
+    const check = setInterval(() => {
+      this.endDeadRun(source.name).catch(e =>
+        this.options.logger.warn(
+          `Zero Trust: checking the lease of cluster "${source.name}" failed: ${e}`,
+        ),
+      );
+    }, RENEW_MS);
+    check.unref?.();
+    this.deadRunChecks.set(source.name, check);
     await this.options.scheduler.scheduleTask({
-      id: `watch-cluster:${source.name}`,
+      id: taskId(source.name),
       scope: 'global',
       frequency: { milliseconds: CLAIM_POLL_MS },
       timeout: { milliseconds: this.options.settings.leaseMs },
@@ -78,6 +91,7 @@ export class ClusterLeases {
   /** Stops every watch and releases the clusters, for another replica to take at once. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.deadRunChecks.forEach(clearInterval);
     await Promise.all([...this.watches.keys()].map(name => this.unwatch(name)));
   }
 
@@ -115,6 +129,41 @@ export class ClusterLeases {
         logger.warn(`Zero Trust: stopping cluster "${name}" failed: ${e}`),
       );
     }, GRACE_MS);
+  }
+
+  /**
+   * A replica that died (SIGKILL, lost node) keeps its run's lock until the scheduler's janitor
+   * frees it, and the janitor runs once a minute (backend-defaults' DefaultSchedulerService). An
+   * owner that has not renewed for a whole `leaseTime` (nor for OWNER_FRESH_MS) is gone, and its
+   * run's lock has expired: each run renews when it starts and lasts `leaseTime` at most. So the
+   * other replicas end that run as the janitor would, through the scheduler's own `cancelTask` (it
+   * marks the task idle; nothing else touches the scheduler's tables), and one takes the next run.
+   * (Replicas compare their clocks here, as with OWNER_FRESH_MS: keep them in sync.)
+   */
+  private async endDeadRun(name: string): Promise<void> {
+    const { store, replica, scheduler, settings, logger } = this.options;
+    if (this.stopping || this.watches.has(name) || !this.sources.has(name)) {
+      return;
+    }
+    const owner = await store.owner(name);
+    if (!owner || owner.replica === replica) return;
+    const silentMs = Date.now() - owner.renewedAt.getTime();
+    if (silentMs <= Math.max(settings.leaseMs, OWNER_FRESH_MS)) return;
+    try {
+      await scheduler.cancelTask(taskId(name));
+    } catch (e) {
+      // ConflictError: no run holds it any more (the janitor or another replica ended it).
+      if ((e as Error)?.name === 'ConflictError') return;
+      throw e;
+    }
+    logger.warn(
+      `Zero Trust: replica ${
+        owner.replica
+      } has not renewed cluster "${name}" for ${Math.round(
+        silentMs / 1000,
+      )} s: its lease run is ended for another replica to take`,
+      { cluster: name },
+    );
   }
 
   private watch(name: string, source: ClusterSource): Watch {
