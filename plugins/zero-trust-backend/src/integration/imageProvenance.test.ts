@@ -123,13 +123,19 @@ function verifyPolicy(fixture: Fixture, failureAction: 'Enforce' | 'Audit') {
                 {
                   type: 'https://slsa.dev/provenance/v0.2',
                   attestors: [{ entries }],
+                  // The branch, or a v* release tag, as the template generates it.
                   conditions: [
                     {
-                      all: [
+                      any: [
                         {
                           key: '{{ invocation.configSource.uri }}',
                           operator: 'Equals',
                           value: `git+${SOURCE}@refs/heads/main`,
+                        },
+                        {
+                          key: '{{ invocation.configSource.uri }}',
+                          operator: 'Equals',
+                          value: `git+${SOURCE}@refs/tags/v*`,
                         },
                       ],
                     },
