@@ -108,6 +108,22 @@ const CASES = [
       gitopsRevision: 'release/2026-11',
       argocdNamespace: 'gitops-system',
       additionalExcludedNamespaces: ['legacy-batch'],
+      // Dots, regex metacharacters the input patterns allow, must not widen the identity.
+      imageVerification: {
+        enabled: true,
+        branch: 'release/2026.11',
+        workflow: '.github/workflows/build.image.yml',
+        services: [
+          {
+            repository: 'acme-shop/cart.service',
+            image: 'ghcr.io/acme-shop/cart.service',
+          },
+          {
+            repository: 'acme-io/payments.api',
+            image: 'ghcr.io/acme-io/payments.api',
+          },
+        ],
+      },
     },
   },
 ];
@@ -142,6 +158,19 @@ const HOSTILE = [
         services: [{ repository: 'acme/../x', image: 'ghcr.io/acme/x' }],
       },
     },
+  ],
+  [
+    'image verification of a repository with regex syntax',
+    {
+      imageVerification: {
+        ...base.imageVerification,
+        services: [{ repository: 'acme/(x|.*)', image: 'ghcr.io/acme/x' }],
+      },
+    },
+  ],
+  [
+    'image verification of a branch with a wildcard',
+    { imageVerification: { ...base.imageVerification, branch: 'release-*' } },
   ],
   [
     'image verification of an image with a tag',
@@ -478,11 +507,14 @@ function checkImageVerification(caseId, values, policies) {
   assert.equal(rule.verifyImages.length, services.length);
   services.forEach((service, i) => {
     const entry = rule.verifyImages[i];
+    const subjectRegExp =
+      entry.attestors[0]?.entries[0]?.keyless?.subjectRegExp ?? '';
     const identity = {
       issuer: 'https://token.actions.githubusercontent.com',
-      subject: `https://github.com/${service.repository}/${workflow}@refs/heads/${branch}`,
+      subjectRegExp,
       rekor: { url: 'https://rekor.sigstore.dev' },
     };
+    checkSubjectRegExp(subjectRegExp, service.repository, workflow, branch);
     assert.equal(entry.failureAction, 'Enforce');
     assert.deepEqual(entry.imageReferences, [
       `${service.image}:*`,
@@ -497,18 +529,70 @@ function checkImageVerification(caseId, values, policies) {
       assert.deepEqual(a.attestors, [{ entries: [{ keyless: identity }] }]);
     }
     // The source the service template's CI writes into the provenance.
+    // The source the service template's CI writes into the provenance: the branch, or a v* tag
+    // (Kyverno's Equals matches the value as a wildcard).
+    const source = `git+https://github.com/${service.repository}`;
     assert.deepEqual(entry.attestations[1].conditions, [
       {
-        all: [
+        any: [
           {
             key: '{{ invocation.configSource.uri }}',
             operator: 'Equals',
-            value: `git+https://github.com/${service.repository}@refs/heads/${branch}`,
+            value: `${source}@refs/heads/${branch}`,
+          },
+          {
+            key: '{{ invocation.configSource.uri }}',
+            operator: 'Equals',
+            value: `${source}@refs/tags/v*`,
           },
         ],
       },
     ]);
   });
+}
+
+/**
+ * The keyless identity admits the service's workflow at the branch and at v* tags (the refs the
+ * service template's CI signs on), and nothing else: anchored, with the repository, workflow and
+ * branch escaped. Kyverno compiles it with Go's regexp (RE2); the constructs used here (^ $ (?:|)
+ * [^/] and backslash escapes of punctuation) mean the same in JavaScript's RegExp.
+ */
+function checkSubjectRegExp(subjectRegExp, repository, workflow, branch) {
+  const re = new RegExp(subjectRegExp);
+  const at = ref => `https://github.com/${repository}/${workflow}@${ref}`;
+  for (const ok of [
+    at(`refs/heads/${branch}`),
+    at('refs/tags/v1.2.3'),
+    at('refs/tags/v0.1.0-rc.1'),
+  ]) {
+    assert.ok(re.test(ok), `${subjectRegExp} refuses ${ok}`);
+  }
+  // Each dot of each part changed, one at a time: a dot left unescaped would admit it.
+  const dotsSwapped = part =>
+    [...part.matchAll(/\./g)].map(
+      m => `${part.slice(0, m.index)}X${part.slice(m.index + 1)}`,
+    );
+  const [owner, name] = repository.split('/');
+  for (const bad of [
+    at(`refs/heads/${branch}-x`),
+    at(`refs/heads/x${branch}`),
+    at('refs/tags/1.2.3'),
+    at('refs/tags/v1/evil'),
+    at(`refs/pull/1/merge`),
+    `https://evil.example/?${at(`refs/heads/${branch}`)}`,
+    `${at(`refs/heads/${branch}`)}\n`,
+    `https://github.com/${owner}/${name}-fork/${workflow}@refs/heads/${branch}`,
+    `https://github.com/${owner}x/${name}/${workflow}@refs/heads/${branch}`,
+    `https://github.com/${repository}/${workflow}.bak@refs/heads/${branch}`,
+    `https://githubXcom/${repository}/${workflow}@refs/heads/${branch}`,
+    ...[repository, workflow, branch].flatMap(part =>
+      dotsSwapped(part).map(changed =>
+        at(`refs/heads/${branch}`).replace(part, changed),
+      ),
+    ),
+  ]) {
+    assert.ok(!re.test(bad), `${subjectRegExp} admits ${bad}`);
+  }
 }
 
 async function main() {
