@@ -23,6 +23,10 @@ const settings = (address: string, extra: object = {}) =>
     }),
   );
 
+// The first test loads Cilium's protos (client and server) and opens the first gRPC connection:
+// seconds on a busy 2-core machine, beyond Jest's default 5 s.
+jest.setTimeout(60_000);
+
 describe('HubbleFlows against a gRPC server serving Cilium’s observer.proto', () => {
   let relay: Awaited<ReturnType<typeof startFakeRelay>>;
   afterEach(async () => relay?.stop());
