@@ -39,6 +39,7 @@ export type {
   GetEvidence,
   GetHealth,
   GetPosture,
+  GetPostureHistory,
   GetSbom,
   GetVulnerabilities,
   RequestOptions,
