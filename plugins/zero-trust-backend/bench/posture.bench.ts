@@ -13,7 +13,6 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +28,7 @@ import {
   shopName,
   shopObjects,
 } from './fleet';
+import { freePort } from '../src/__testUtils__/freePort';
 import { KubeObject } from '../src/sources/types';
 
 // eslint-disable-next-line no-restricted-syntax
@@ -279,17 +279,6 @@ class BackendProcess {
       child.kill('SIGTERM');
     });
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 async function until<T>(

@@ -1,7 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
@@ -15,6 +14,7 @@ import {
 import { kubeRequest, useTestCluster } from '@zero-trust-k8s/test-cluster';
 import YAML from 'yaml';
 import { eventually } from '../__testUtils__/FakeApiServer';
+import { freePort } from '../__testUtils__/freePort';
 import { TestPostgres, startPostgres } from '../__testUtils__/postgres';
 import { PostureStore } from '../store/PostureStore';
 
@@ -30,17 +30,6 @@ const MARGIN_MS = 20_000;
 const CART = '/api/zero-trust/v1/entities/component/default/cartservice';
 /** A static external-access token both replicas accept (backend.auth.externalAccess). */
 const TOKEN = randomBytes(24).toString('base64url');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A backend replica in a process of its own (src/__testUtils__/replicaBackend.ts). */
 interface Replica {
