@@ -515,6 +515,7 @@ describe('collectProvenance', () => {
     expect(r.evidence.map(e => e.kind)).toEqual([
       'ClusterPolicy',
       'PolicyReport',
+      'Pod',
     ]);
     expect(r.notes).toContain(
       'Kyverno policy keyed-basic-policy is not Ready: its rule keyed-basic-rule may not be enforced.',
@@ -536,9 +537,14 @@ describe('collectProvenance', () => {
   it('fails an image no rule covers, and one a rule covers that Kyverno never verified', () => {
     const other = labelled(auditPod);
     (other.spec as any).containers[0].image = 'docker.io/library/nginx:1.27';
-    expect(run([keyedAuditPolicy, other]).details!.images[0].reason).toBe(
+    const uncovered = run([keyedAuditPolicy, other]);
+    expect(uncovered.details!.images[0].reason).toBe(
       'runs unverified: no Kyverno verifyImages rule covers it.',
     );
+    // The running Pod without Kyverno's outcome is the evidence of the failure.
+    expect(uncovered.evidence.map(e => `${e.kind}/${e.name}`)).toEqual([
+      `Pod/${other.metadata.name}`,
+    ]);
     const r = run([slsaPolicy, labelled(slsaPod)]);
     expect(r.status).toBe('fail');
     expect(r.details!.images[0].reason).toContain(

@@ -143,7 +143,8 @@ export const collectProvenance: Collector<'provenance'> = ctx => {
           ),
         );
         ruleResults.forEach(({ report }) => evidence.add(w.cluster, report));
-        if (verification) evidence.add(w.cluster, pod);
+        // The Pod is the evidence either way: its image digest, and Kyverno's outcome or its absence.
+        evidence.add(w.cluster, pod);
         const row = judgeImage({
           cluster: w.cluster.name,
           namespace: pod.metadata.namespace ?? '',
